@@ -5,28 +5,31 @@ import "encoding/json"
 // Manifest is an app's config.json: Cal.com's app metadata plus the fields
 // Slotbox adds (abi, permissions, credential, keysSchema, appDataSchema).
 type Manifest struct {
-	Name           string          `json:"name"`
-	Slug           string          `json:"slug,omitempty"`
-	Type           string          `json:"type,omitempty"`
-	Variant        string          `json:"variant,omitempty"`
-	Categories     []string        `json:"categories,omitempty"`
-	Logo           string          `json:"logo,omitempty"`
-	URL            string          `json:"url,omitempty"`
-	Publisher      string          `json:"publisher,omitempty"`
-	Email          string          `json:"email,omitempty"`
-	Description    string          `json:"description,omitempty"`
-	ExtendsFeature string          `json:"extendsFeature,omitempty"`
-	IsTemplate     bool            `json:"isTemplate,omitempty"`
-	IsOAuth        bool            `json:"isOAuth,omitempty"`
-	Dependencies   []string        `json:"dependencies,omitempty"`
-	AppData        *AppData        `json:"appData,omitempty"`
-	ExternalLink   *ExternalLink   `json:"externalLink,omitempty"`
-	ABI            string          `json:"abi"`
-	Permissions    Permissions     `json:"permissions"`
-	Credential     *Credential     `json:"credential,omitempty"`
-	OAuth          *OAuthConfig    `json:"oauth,omitempty"`
-	KeysSchema     json.RawMessage `json:"keysSchema,omitempty"`
-	AppDataSchema  json.RawMessage `json:"appDataSchema,omitempty"`
+	Name           string   `json:"name"`
+	Slug           string   `json:"slug,omitempty"`
+	Type           string   `json:"type,omitempty"`
+	Variant        string   `json:"variant,omitempty"`
+	Categories     []string `json:"categories,omitempty"`
+	Logo           string   `json:"logo,omitempty"`
+	URL            string   `json:"url,omitempty"`
+	DocsURL        string   `json:"docsUrl,omitempty"`
+	Publisher      string   `json:"publisher,omitempty"`
+	Email          string   `json:"email,omitempty"`
+	Description    string   `json:"description,omitempty"`
+	ExtendsFeature string   `json:"extendsFeature,omitempty"`
+	IsTemplate     bool     `json:"isTemplate,omitempty"`
+	IsOAuth        bool     `json:"isOAuth,omitempty"`
+	Dependencies   []string `json:"dependencies,omitempty"`
+	// ConcurrentMeetings lets a conferencing app serve team events.
+	ConcurrentMeetings bool            `json:"concurrentMeetings,omitempty"`
+	AppData            *AppData        `json:"appData,omitempty"`
+	ExternalLink       *ExternalLink   `json:"externalLink,omitempty"`
+	ABI                string          `json:"abi"`
+	Permissions        Permissions     `json:"permissions"`
+	Credential         *Credential     `json:"credential,omitempty"`
+	OAuth              *OAuthConfig    `json:"oauth,omitempty"`
+	KeysSchema         json.RawMessage `json:"keysSchema,omitempty"`
+	AppDataSchema      json.RawMessage `json:"appDataSchema,omitempty"`
 }
 
 // AppData is the Cal.com appData block of a manifest.
