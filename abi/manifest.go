@@ -100,15 +100,18 @@ func (p Permissions) Grants(perm string) bool {
 }
 
 // Credential says how the host attaches an installation's secret to requests
-// the app makes with "auth":"credential".
+// the app makes with "auth":"credential". On the wire "inject" is "bearer",
+// "basic" or {"header": NAME}; MarshalJSON and UnmarshalJSON map that to
+// Inject and Header.
 type Credential struct {
-	// Inject is "bearer", "basic" or "header".
+	// Inject is InjectBearer, InjectBasic or InjectHeader.
 	Inject string `json:"-"`
 	// Header is the header name when Inject is "header".
 	Header string `json:"-"`
-	// Field is the keys field holding the secret (for basic: the password;
-	// Username names the user field).
-	Field    string `json:"field"`
+	// Field is the keys field holding the secret (for basic: the password).
+	// For an OAuth app, "" or "access_token" means the access token.
+	Field string `json:"field"`
+	// Username names the keys field holding the user name, for basic only.
 	Username string `json:"usernameField,omitempty"`
 }
 

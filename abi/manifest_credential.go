@@ -1,6 +1,7 @@
 package abi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,8 +25,6 @@ type injectHeader struct {
 	Header string `json:"header"`
 }
 
-var errInject = errors.New(`inject must be "bearer", "basic" or {"header": NAME}`)
-
 // MarshalJSON writes Inject as "bearer", "basic" or {"header": NAME}.
 func (c Credential) MarshalJSON() ([]byte, error) {
 	out := credentialJSON{Field: c.Field, Username: c.Username}
@@ -44,29 +43,42 @@ func (c Credential) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads Inject from "bearer", "basic" or {"header": NAME}.
-// It does not judge the values; Manifest.Validate does.
+// It fails only on malformed JSON: a value of the wrong shape decodes to
+// fields that Manifest.Validate reports (an inject of the wrong type keeps
+// its JSON text in Inject), so that one bad field does not hide the others.
 func (c *Credential) UnmarshalJSON(data []byte) error {
-	var in credentialJSON
-	if err := json.Unmarshal(data, &in); err != nil {
-		return err
-	}
-	*c = Credential{Field: in.Field, Username: in.Username}
-	if len(in.Inject) == 0 || string(in.Inject) == "null" {
-		return nil
-	}
-	switch in.Inject[0] {
-	case '"':
-		if err := json.Unmarshal(in.Inject, &c.Inject); err != nil {
-			return errInject
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return err
 		}
-	case '{':
-		var h injectHeader
-		if err := json.Unmarshal(in.Inject, &h); err != nil {
-			return errInject
+		*c = Credential{}
+		return nil // not an object: the manifest schema reports it
+	}
+	*c = Credential{Field: jsonString(fields["field"]), Username: jsonString(fields["usernameField"])}
+	raw := bytes.TrimSpace(fields["inject"])
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+	case raw[0] == '"':
+		c.Inject = jsonString(raw)
+	case raw[0] == '{':
+		var h struct {
+			Header json.RawMessage `json:"header"`
 		}
-		c.Inject, c.Header = InjectHeader, h.Header
+		_ = json.Unmarshal(raw, &h) // raw is a valid object: cannot fail
+		c.Inject, c.Header = InjectHeader, jsonString(h.Header)
 	default:
-		return errInject
+		c.Inject = string(raw)
 	}
 	return nil
+}
+
+// jsonString returns the string raw holds, "" when it holds something else.
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }

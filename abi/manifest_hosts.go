@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -18,7 +17,12 @@ import (
 //	*.example.com   any subdomain of example.com (not example.com itself)
 //	10.0.0.5, [2001:db8::1]:8443   IP literals, subject to the host's address policy
 //
-// Paths, queries, user info, port ranges, "*" ports and a bare "*" are refused.
+// Refused: paths, queries, user info, port ranges, "*" ports, a bare "*",
+// Spin's "self" and CIDRs, non-ASCII names (write the xn-- form), and names
+// whose last label is numeric or 0x-prefixed unless they are a canonical IPv4
+// address (so "127.1" and "0x7f.1" never reach a resolver). Scheme and name
+// are case-insensitive; one trailing dot is dropped. These are the rules
+// hostfuncs/http enforces when it matches requests.
 type AllowedHost struct {
 	// Scheme is "https" or "http".
 	Scheme string
@@ -52,6 +56,7 @@ func ParseAllowedHost(s string) (AllowedHost, error) {
 	rest := s
 	h.Scheme = "https"
 	if scheme, after, ok := strings.Cut(s, "://"); ok {
+		scheme = strings.ToLower(scheme)
 		if scheme != "https" && scheme != "http" {
 			return h, fmt.Errorf("scheme %q is not allowed: use https or http", scheme)
 		}
@@ -89,6 +94,10 @@ func ParseAllowedHost(s string) (AllowedHost, error) {
 	if host == "*" {
 		return h, errors.New(`a bare "*" is not allowed: name the hosts`)
 	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "self" {
+		return h, errors.New(`"self" (a Spin extension) is not supported: name the host`)
+	}
 	if name, ok := strings.CutPrefix(host, "*."); ok {
 		h.Wildcard = true
 		host = name
@@ -106,7 +115,6 @@ func ParseAllowedHost(s string) (AllowedHost, error) {
 		h.Host, h.IP = a.String(), true
 		return h, nil
 	}
-	host = strings.ToLower(host)
 	if err := checkHostname(host); err != nil {
 		return h, err
 	}
@@ -151,6 +159,9 @@ func splitHostPort(s string) (host, port string, err error) {
 }
 
 func parsePort(p string) (int, error) {
+	if strings.HasPrefix(p, "0") {
+		return 0, fmt.Errorf("port %q must be a number from 1 to 65535 without leading zeros", p)
+	}
 	for _, c := range p {
 		if c < '0' || c > '9' {
 			return 0, fmt.Errorf("port %q must be a number from 1 to 65535 (no ranges, no \"*\")", p)
@@ -164,8 +175,8 @@ func parsePort(p string) (int, error) {
 }
 
 // checkHostname checks a lower-case DNS name: labels of 1 to 63 letters,
-// digits and inner hyphens, 253 characters at most, a last label that is not
-// all digits (so "127.1" is not taken for a name).
+// digits and inner hyphens, 253 characters at most, a last label that is
+// neither all digits nor 0x-prefixed (so "127.1" is not taken for a name).
 func checkHostname(host string) error {
 	if host == "" {
 		return errors.New("empty host")
@@ -192,41 +203,10 @@ func checkHostname(host string) error {
 		}
 	}
 	last := labels[len(labels)-1]
-	if strings.Trim(last, "0123456789") == "" {
+	if strings.Trim(last, "0123456789") == "" || strings.HasPrefix(last, "0x") {
 		return fmt.Errorf("host %q is neither a domain name nor an IP address", host)
 	}
 	return nil
-}
-
-// Allows reports whether a request to u is within this entry: same scheme,
-// same port (explicit or the scheme's default) and a matching host.
-func (h AllowedHost) Allows(u *url.URL) bool {
-	if u == nil || u.Scheme != h.Scheme || u.User != nil {
-		return false
-	}
-	port := 443
-	if u.Scheme == "http" {
-		port = 80
-	}
-	if p := u.Port(); p != "" {
-		n, err := parsePort(p)
-		if err != nil {
-			return false
-		}
-		port = n
-	}
-	if port != h.Port {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	if h.IP {
-		a, err := netip.ParseAddr(host)
-		return err == nil && a.Zone() == "" && a.Unmap().String() == h.Host
-	}
-	if h.Wildcard {
-		return strings.HasSuffix(host, "."+h.Host)
-	}
-	return host == h.Host
 }
 
 // String returns the entry in canonical form: scheme://host:port.

@@ -267,6 +267,9 @@ func (m *Manifest) validatePermissions(l *problemList, keys map[string]bool) {
 		if len(v.Reveal) == 0 {
 			l.add("/permissions/vault/reveal", "list at least one field, or drop permissions.vault")
 		}
+		if len(v.Reveal) > MaxRevealFields {
+			l.add("/permissions/vault/reveal", "more than %d fields", MaxRevealFields)
+		}
 		for i, f := range v.Reveal {
 			p := pointer("permissions", "vault", "reveal", strconv.Itoa(i))
 			switch {
@@ -280,6 +283,13 @@ func (m *Manifest) validatePermissions(l *problemList, keys map[string]bool) {
 		}
 	}
 }
+
+// OAuthAccessTokenField is the credential field that names an OAuth app's
+// access token, which the host keeps fresh.
+const OAuthAccessTokenField = "access_token"
+
+// MaxRevealFields caps permissions.vault.reveal.
+const MaxRevealFields = 64
 
 // forbiddenHeaders are headers a credential may not be injected as: the host
 // owns them.
@@ -295,7 +305,7 @@ func (m *Manifest) validateCredential(l *problemList, keys map[string]bool) {
 	if c == nil {
 		return
 	}
-	if !m.Permissions.Grants(PermissionHTTP) {
+	if m.Permissions.HTTP == nil {
 		l.add("/credential", "needs permissions.http: the credential is only ever attached to HTTP requests")
 	}
 	switch c.Inject {
@@ -314,18 +324,16 @@ func (m *Manifest) validateCredential(l *problemList, keys map[string]bool) {
 	default:
 		l.add("/credential/inject", `%q must be "bearer", "basic" or {"header": NAME}`, c.Inject)
 	}
-	if m.IsOAuth {
-		if c.Inject != "" && c.Inject != InjectBearer {
-			l.add("/credential/inject", `an OAuth app's access token is sent as "bearer"`)
-		}
-		return // the secret is the OAuth token, not a key field
+	// An OAuth app's secret is its access token: field "" or "access_token".
+	if !m.IsOAuth || (c.Field != "" && c.Field != OAuthAccessTokenField) {
+		checkKeyField(l, "/credential/field", c.Field, m.KeysSchema, keys)
 	}
-	checkKeyField(l, "/credential/field", c.Field, m.KeysSchema, keys)
 	switch {
-	case c.Inject == InjectBasic:
-		checkKeyField(l, "/credential/usernameField", c.Username, m.KeysSchema, keys)
-	case c.Username != "":
+	case c.Username == "":
+	case c.Inject != InjectBasic:
 		l.add("/credential/usernameField", `only "basic" has a user name`)
+	default:
+		checkKeyField(l, "/credential/usernameField", c.Username, m.KeysSchema, keys)
 	}
 }
 

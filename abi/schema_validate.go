@@ -166,14 +166,16 @@ func typeMessage(leaves []leaf, path string) string {
 	return fmt.Sprintf("got %s, want %s", got, strings.Join(want, " or "))
 }
 
-// collect gathers the leaves of an error tree. A nullable field is
-// {"oneOf": [T, {"type": "null"}]}: when a value fails T, the null branch's
-// "want null" is noise and is dropped.
+// collect gathers the leaves of an error tree. In a oneOf or anyOf, a branch
+// that failed only on "type" is noise when another branch accepted the type
+// and failed deeper: a nullable object that fails its schema should not also
+// report "want null". When every branch failed on type, all are kept and
+// flatten merges them into one "want A or B".
 func collect(e *jsonschema.ValidationError, out *[]leaf) {
 	causes := e.Causes
 	switch e.ErrorKind.(type) {
 	case *kind.OneOf, *kind.AnyOf:
-		if rest := slices.DeleteFunc(slices.Clone(causes), wantsOnlyNull); len(rest) > 0 {
+		if rest := slices.DeleteFunc(slices.Clone(causes), isTypeOnly); len(rest) > 0 {
 			causes = rest
 		}
 	}
@@ -186,13 +188,13 @@ func collect(e *jsonschema.ValidationError, out *[]leaf) {
 	}
 }
 
-// wantsOnlyNull reports whether e is a lone "want null" type error.
-func wantsOnlyNull(e *jsonschema.ValidationError) bool {
+// isTypeOnly reports whether e, a branch's error, is a lone type mismatch.
+func isTypeOnly(e *jsonschema.ValidationError) bool {
 	for len(e.Causes) == 1 {
 		e = e.Causes[0]
 	}
-	k, ok := e.ErrorKind.(*kind.Type)
-	return ok && len(e.Causes) == 0 && len(k.Want) == 1 && k.Want[0] == "null"
+	_, ok := e.ErrorKind.(*kind.Type)
+	return ok && len(e.Causes) == 0
 }
 
 // jsonText renders a decoded JSON value for a message, cut at 64 bytes.
