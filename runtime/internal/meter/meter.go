@@ -1,0 +1,131 @@
+// Package meter rewrites a WebAssembly module so that it hands control back
+// to the host at bounded intervals and cannot recurse without bound.
+//
+// wazero v1.12 has no fuel metering, and compiled guest code is never
+// preempted: a guest spinning in a loop holds its goroutine until it returns,
+// and the next garbage-collector stop-the-world waits for it, freezing the
+// whole host process. WithCloseOnContextDone fixes that at ~25x the cost of a
+// tight loop. Instrument instead puts the meter in the module itself.
+//
+// # What Instrument adds
+//
+//   - A mutable i64 global exported as ExportFuel, initially 0, and a function
+//     import ImportModule.ImportRefuel of type () -> (). Every charge point
+//     subtracts a static cost from the fuel and calls refuel when the result
+//     is negative. The host's refuel reads the global, decides whether the
+//     call's budget is exhausted (and traps) or the deadline passed, and sets
+//     the next chunk. Because refuel is a host call, the guest's goroutine
+//     returns to Go at least once per chunk, so stop-the-world can proceed.
+//   - When Options.MaxCallDepth > 0, a mutable i32 global exported as
+//     ExportDepth and an import ImportModule.ImportOverflow of type () -> ().
+//     Every function entry increments the depth and calls overflow when it
+//     exceeds MaxCallDepth (the host traps there). The original body is
+//     wrapped in a block of the function's result type, so every branch to the
+//     function's label lands in it; the depth is decremented after that block
+//     and before every return. This bounds wazero's guest call stack, which
+//     grows in Go heap (up to 50 MB, by doubling) outside the memory limit.
+//
+// The new imports come after the module's own imports, so every defined
+// function index shifts by the number of imports added (1 or 2); Instrument
+// renumbers calls, ref.func (code, element segments, global initialisers),
+// function exports, the start function and the "name" section's function and
+// local names. Other custom sections are dropped: their offsets (DWARF) would
+// be wrong. New types are appended, so no type index shifts; the new globals
+// are defined (not imported), so no global index shifts either.
+//
+// # Why the charges are a sound bound
+//
+// A body is split into regions: the function region holds every instruction
+// outside all loops; each loop's region holds the instructions inside it but
+// outside nested loops. The only backward edges in WebAssembly are branches to
+// a loop label, which re-enter that loop at its header. Hence an instruction of
+// the function region runs at most once per call, and an instruction of a loop
+// region at most once per entry to that loop's header (the first entry and
+// every back edge both pass the header). Charging the function region's size at
+// function entry and the loop region's size right after every loop header thus
+// charges at least one unit for every instruction executed, no matter which
+// forward branches are taken (both arms of an if are charged). Calls charge the
+// callee's own cost in the callee. The bound counts instructions, not their
+// run time; the bulk operations whose run time grows with an operand
+// (memory.fill/copy/init, table.fill/copy/init/grow) are additionally charged
+// their length at run time, one unit per 16 bytes (two table entries), before
+// they run, so the host can refuse them before the work is done.
+//
+// # Charge sequences
+//
+// The function entry charge works on the global:
+//
+//	global.get F; i64.const cost; i64.sub; global.set F
+//	global.get F; i64.const 0; i64.lt_s; if; call refuel; end
+//
+// Inside loops the fuel is kept in a local L (appended to the function's
+// locals, so no local index shifts): before the outermost loop of a nest L is
+// loaded from F, each loop header charges L
+//
+//	local.get L; i64.const cost; i64.sub; local.tee L; i64.const 0; i64.lt_s
+//	if; local.get L; global.set F; call refuel; global.get F; local.set L; end
+//
+// and L is written back to F wherever control can leave the loop nest (after
+// the outermost loop's end, before a branch or return that exits it) and
+// around every call inside it, so the callee, refuel and the host always see
+// the current value. wazero keeps L in a register; charging the global in a
+// tight loop costs ~1.3x (store-to-load latency on every iteration), charging
+// the local ~1.0x.
+//
+// After a call returns, F holds the remaining fuel exactly (it can be below
+// zero by at most the last charge if refuel returned without granting more).
+// After a trap F may be stale by the uses since the last write-back.
+//
+// # Input rules
+//
+// Instrument decodes every section and every instruction and refuses, with an
+// error wrapping ErrMalformed, ErrUnsupported, ErrReserved or ErrLimit:
+// malformed input (truncation, LEB128 encodings longer than their type allows
+// or with bits beyond it, lengths past their section, unknown opcodes),
+// features wazero's CoreFeaturesV2 does not enable (tail calls, exception
+// handling, threads, GC and typed references, relaxed SIMD, multi-memory,
+// memory64, extended constant expressions), modules that already use
+// ImportModule or export ExportFuel or ExportDepth, and functions with more
+// than MaxLocals locals. It does not type-check: a module that is well-formed
+// but invalid stays invalid, and wazero refuses it at compile time.
+package meter
+
+// Names Instrument adds to a module.
+const (
+	// ImportModule is the import module of the functions Instrument adds.
+	ImportModule = "slotbox_meter"
+	// ImportRefuel is the () -> () function called when the fuel goes negative.
+	ImportRefuel = "refuel"
+	// ImportOverflow is the () -> () function called when the call depth
+	// exceeds Options.MaxCallDepth; the host traps in it.
+	ImportOverflow = "overflow"
+	// ExportFuel is the exported mutable i64 global holding the fuel.
+	ExportFuel = "slotbox_meter_fuel"
+	// ExportDepth is the exported mutable i32 global holding the call depth,
+	// present only when Options.MaxCallDepth > 0.
+	ExportDepth = "slotbox_meter_depth"
+)
+
+// MaxLocals is the most locals (parameters included) a function may declare.
+// It is the limit browsers apply; wazero allocates per declared local when it
+// compiles, so a few bytes declaring 2^32 locals would otherwise cost the host
+// gigabytes.
+const MaxLocals = 50_000
+
+// Options selects what Instrument adds. The zero value meters fuel only.
+type Options struct {
+	// MaxCallDepth is the deepest call nesting allowed before the overflow
+	// import is called; 0 disables depth counting.
+	MaxCallDepth uint32
+}
+
+// Instrument returns a copy of the binary module wasm with fuel metering (and
+// depth counting when opts.MaxCallDepth > 0) added as described in the
+// package documentation. It never modifies wasm.
+func Instrument(wasm []byte, opts Options) ([]byte, error) {
+	m, err := parseModule(wasm)
+	if err != nil {
+		return nil, err
+	}
+	return m.instrument(opts)
+}

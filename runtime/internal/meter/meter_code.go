@@ -1,0 +1,368 @@
+package meter
+
+import "fmt"
+
+// Opcodes the instrumentation emits.
+const (
+	opcIf        = 0x04
+	opcEnd       = 0x0b
+	opcBlock     = 0x02
+	opcCall      = 0x10
+	opcLocalGet  = 0x20
+	opcLocalSet  = 0x21
+	opcLocalTee  = 0x22
+	opcGlobalGet = 0x23
+	opcGlobalSet = 0x24
+	opcI32Const  = 0x41
+	opcI64Const  = 0x42
+	opcI32GtU    = 0x4b
+	opcI64LtS    = 0x53
+	opcI32Add    = 0x6a
+	opcI32Sub    = 0x6b
+	opcI64Sub    = 0x7d
+	opcI64ShrU   = 0x88
+	opcI64ExtU   = 0xad
+	blockEmpty   = 0x40
+	valI32       = 0x7f
+	valI64       = 0x7e
+)
+
+// frame is an open block, loop or if (or the function body itself).
+type frame struct {
+	loop bool
+	// region is the cost region the frame's instructions are charged to.
+	region int
+	// outerLoops counts the loops enclosing the frame; zero means control
+	// continuing after the frame's end is outside every loop.
+	outerLoops int
+}
+
+// leavesLoops reports whether a branch to the frame takes control out of all
+// loops (a branch to a loop goes to its header, inside it).
+func (f frame) leavesLoops() bool { return !f.loop && f.outerLoops == 0 }
+
+// funcRewrite rewrites one function body.
+type funcRewrite struct {
+	m       *module
+	depth   bool
+	maxD    uint32
+	fuel    uint32 // global index of the fuel
+	dglobal uint32 // global index of the depth
+	refuel  uint32 // function index of refuel
+	ovf     uint32 // function index of overflow
+	// Per function:
+	local   uint32 // index of the fuel cache local L
+	scratch uint32 // index of the i32 scratch local S
+	out     []byte
+	dec     decoder
+}
+
+// rewrite appends the instrumented code entry (size-prefixed) of defined
+// function fn with type ft to out.
+func (f *funcRewrite) rewrite(out []byte, body []byte, fn uint32, ft funcType, blockType []byte) ([]byte, error) {
+	r := &reader{buf: body}
+	ndecl, err := r.count(2)
+	if err != nil {
+		return nil, err
+	}
+	declStart := r.pos
+	total := uint64(len(ft.params))
+	for i := uint32(0); i < ndecl; i++ {
+		n, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		t, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		if err := checkValType(t); err != nil {
+			return nil, fmt.Errorf("local[%d]: %w", i, err)
+		}
+		if total += uint64(n); total > MaxLocals {
+			return nil, fmt.Errorf("%w: more than %d locals", ErrLimit, MaxLocals)
+		}
+	}
+	declEnd := r.pos
+	expr := body[declEnd:]
+	costs, hasLoop, hasBulk, err := f.scan(expr)
+	if err != nil {
+		return nil, err
+	}
+	extra := uint32(0)
+	if hasLoop {
+		f.local = uint32(total) + extra
+		extra++
+	}
+	if hasBulk {
+		f.scratch = uint32(total) + extra
+		extra++
+	}
+	if total+uint64(extra) > MaxLocals {
+		return nil, fmt.Errorf("%w: more than %d locals with the meter's", ErrLimit, MaxLocals)
+	}
+
+	b := appendU32(f.out[:0], ndecl+extra)
+	b = append(b, body[declStart:declEnd]...)
+	if hasLoop {
+		b = append(b, 1, valI64)
+	}
+	if hasBulk {
+		b = append(b, 1, valI32)
+	}
+	f.out = b
+	f.chargeGlobal(costs[0])
+	if f.depth {
+		f.depthEnter()
+		f.out = append(f.out, opcBlock)
+		f.out = append(f.out, blockType...)
+	}
+	if err := f.emit(expr, costs); err != nil {
+		return nil, err
+	}
+	out = appendU32(out, uint32(len(f.out)))
+	return append(out, f.out...), nil
+}
+
+// scan checks the block structure of expr and returns the cost of every
+// region: [0] is the function region, [k] the k-th loop in body order.
+func (f *funcRewrite) scan(expr []byte) (costs []int64, hasLoop, hasBulk bool, err error) {
+	d := &f.dec
+	d.r = reader{buf: expr}
+	costs = []int64{0}
+	frames := []frame{{}}
+	loops := 0
+	for len(frames) > 0 {
+		if d.r.eof() {
+			return nil, false, false, d.r.errorf("body ends inside %d open blocks", len(frames))
+		}
+		in, err := d.next()
+		if err != nil {
+			return nil, false, false, err
+		}
+		costs[frames[len(frames)-1].region]++
+		switch in.class {
+		case opBlock:
+			frames = append(frames, frame{region: frames[len(frames)-1].region, outerLoops: loops})
+		case opLoop:
+			frames = append(frames, frame{loop: true, region: len(costs), outerLoops: loops})
+			costs = append(costs, 0)
+			loops++
+			hasLoop = true
+		case opEnd:
+			if frames[len(frames)-1].loop {
+				loops--
+			}
+			frames = frames[:len(frames)-1]
+		case opBr:
+			if uint64(in.idx) >= uint64(len(frames)) {
+				return nil, false, false, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, in.idx, len(frames))
+			}
+		case opBrTable:
+			for _, l := range d.labels {
+				if uint64(l) >= uint64(len(frames)) {
+					return nil, false, false, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, l, len(frames))
+				}
+			}
+		case opBulk:
+			hasBulk = true
+		}
+	}
+	if !d.r.eof() {
+		return nil, false, false, d.r.errorf("%d bytes after the body's end", d.r.remaining())
+	}
+	return costs, hasLoop, hasBulk, nil
+}
+
+// emit copies expr to f.out with the charges, write-backs, depth updates and
+// renumbered function indices inserted. scan has validated expr.
+func (f *funcRewrite) emit(expr []byte, costs []int64) error {
+	d := &f.dec
+	d.r = reader{buf: expr}
+	frames := []frame{{}}
+	loops, nextRegion, copied := 0, 1, 0
+	flush := func(to int) {
+		f.out = append(f.out, expr[copied:to]...)
+		copied = to
+	}
+	for len(frames) > 0 {
+		in, err := d.next()
+		if err != nil {
+			return err
+		}
+		switch in.class {
+		case opBlock:
+			frames = append(frames, frame{outerLoops: loops})
+		case opLoop:
+			flush(in.start)
+			if loops == 0 {
+				f.loadLocal()
+			}
+			flush(in.end)
+			frames = append(frames, frame{loop: true, outerLoops: loops})
+			loops++
+			f.chargeLocal(costs[nextRegion])
+			nextRegion++
+		case opEnd:
+			top := frames[len(frames)-1]
+			frames = frames[:len(frames)-1]
+			switch {
+			case len(frames) == 0 && f.depth:
+				flush(in.start)
+				f.out = append(f.out, opcEnd) // closes the wrapper block
+				f.depthLeave()
+			case top.loop:
+				loops--
+				if loops == 0 {
+					flush(in.end)
+					f.storeLocal()
+				}
+			}
+		case opBr:
+			if loops > 0 && frames[len(frames)-1-int(in.idx)].leavesLoops() {
+				flush(in.start)
+				f.storeLocal()
+			}
+		case opBrTable:
+			if loops > 0 {
+				for _, l := range d.labels {
+					if frames[len(frames)-1-int(l)].leavesLoops() {
+						flush(in.start)
+						f.storeLocal()
+						break
+					}
+				}
+			}
+		case opReturn:
+			flush(in.start)
+			if loops > 0 {
+				f.storeLocal()
+			}
+			if f.depth {
+				f.depthLeave()
+			}
+		case opCall:
+			flush(in.start)
+			idx, err := f.m.remapFunc(in.idx)
+			if err != nil {
+				return fmt.Errorf("offset[%#x]: call: %w", in.start, err)
+			}
+			if loops > 0 {
+				f.storeLocal()
+			}
+			f.out = appendU32(append(f.out, opcCall), idx)
+			copied = in.end
+			if loops > 0 {
+				f.loadLocal()
+			}
+		case opCallIndirect:
+			if loops > 0 {
+				flush(in.start)
+				f.storeLocal()
+				flush(in.end)
+				f.loadLocal()
+			}
+		case opRefFunc:
+			flush(in.start)
+			idx, err := f.m.remapFunc(in.idx)
+			if err != nil {
+				return fmt.Errorf("offset[%#x]: ref.func: %w", in.start, err)
+			}
+			f.out = appendU32(append(f.out, expr[in.start]), idx)
+			copied = in.end
+		case opBulk:
+			flush(in.start)
+			f.chargeBulk(loops > 0, in.bulkShift)
+		}
+	}
+	flush(len(expr))
+	return nil
+}
+
+func (f *funcRewrite) op(b byte, idx uint32) { f.out = appendU32(append(f.out, b), idx) }
+
+func (f *funcRewrite) i64(v int64) { f.out = appendS64(append(f.out, opcI64Const), v) }
+
+// refuelIfNegative emits: <i64 on stack> i64.const 0; i64.lt_s; if; ...; end
+// where ... calls refuel, syncing the local around it when inLoop.
+func (f *funcRewrite) refuelIfNegative(inLoop bool) {
+	f.i64(0)
+	f.out = append(f.out, opcI64LtS, opcIf, blockEmpty)
+	if inLoop {
+		f.storeLocal()
+	}
+	f.op(opcCall, f.refuel)
+	if inLoop {
+		f.loadLocal()
+	}
+	f.out = append(f.out, opcEnd)
+}
+
+// chargeGlobal subtracts cost from the fuel global.
+func (f *funcRewrite) chargeGlobal(cost int64) {
+	f.op(opcGlobalGet, f.fuel)
+	f.i64(cost)
+	f.out = append(f.out, opcI64Sub)
+	f.op(opcGlobalSet, f.fuel)
+	f.op(opcGlobalGet, f.fuel)
+	f.refuelIfNegative(false)
+}
+
+// chargeLocal subtracts cost from the fuel cache local.
+func (f *funcRewrite) chargeLocal(cost int64) {
+	f.op(opcLocalGet, f.local)
+	f.i64(cost)
+	f.out = append(f.out, opcI64Sub)
+	f.op(opcLocalTee, f.local)
+	f.refuelIfNegative(true)
+}
+
+// chargeBulk charges the i32 length on top of the stack, leaving it there.
+func (f *funcRewrite) chargeBulk(inLoop bool, shift uint8) {
+	f.op(opcLocalTee, f.scratch)
+	if inLoop {
+		f.op(opcLocalGet, f.local)
+	} else {
+		f.op(opcGlobalGet, f.fuel)
+	}
+	f.op(opcLocalGet, f.scratch)
+	f.out = append(f.out, opcI64ExtU)
+	f.i64(int64(shift))
+	f.out = append(f.out, opcI64ShrU, opcI64Sub)
+	if inLoop {
+		f.op(opcLocalTee, f.local)
+	} else {
+		f.op(opcGlobalSet, f.fuel)
+		f.op(opcGlobalGet, f.fuel)
+	}
+	f.refuelIfNegative(inLoop)
+}
+
+func (f *funcRewrite) loadLocal() {
+	f.op(opcGlobalGet, f.fuel)
+	f.op(opcLocalSet, f.local)
+}
+
+func (f *funcRewrite) storeLocal() {
+	f.op(opcLocalGet, f.local)
+	f.op(opcGlobalSet, f.fuel)
+}
+
+// depthEnter increments the depth and calls overflow past the maximum.
+func (f *funcRewrite) depthEnter() {
+	f.op(opcGlobalGet, f.dglobal)
+	f.out = append(f.out, opcI32Const, 1, opcI32Add)
+	f.op(opcGlobalSet, f.dglobal)
+	f.op(opcGlobalGet, f.dglobal)
+	f.out = appendS64(append(f.out, opcI32Const), int64(int32(f.maxD)))
+	f.out = append(f.out, opcI32GtU, opcIf, blockEmpty)
+	f.op(opcCall, f.ovf)
+	f.out = append(f.out, opcEnd)
+}
+
+// depthLeave decrements the depth.
+func (f *funcRewrite) depthLeave() {
+	f.op(opcGlobalGet, f.dglobal)
+	f.out = append(f.out, opcI32Const, 1, opcI32Sub)
+	f.op(opcGlobalSet, f.dglobal)
+}

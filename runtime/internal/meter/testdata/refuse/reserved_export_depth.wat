@@ -1,0 +1,2 @@
+;; flags:
+(module (func) (export "slotbox_meter_depth" (func 0)))

@@ -1,0 +1,2 @@
+;; flags:
+(module (import "slotbox_meter" "refuel" (func)))
