@@ -1,0 +1,19 @@
+;; missing_marker.wat: a module with memory, slotbox_alloc and slotbox_call
+;; but without the slotbox_abi_v1 marker export.
+;;
+;; The host must answer: refuse at validation, rule "export", naming
+;; "slotbox_abi_v1" (the module does not say it speaks slotbox/1).
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 128) "{\"ok\":[]}\00")
+  (global $bump (mut i32) (i32.const 8192))
+
+  (func $alloc (export "slotbox_alloc") (param $size i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr (global.get $bump))
+    (global.set $bump (i32.add (global.get $bump) (i32.and (i32.add (local.get $size) (i32.const 7)) (i32.const -8))))
+    (local.get $ptr))
+
+  (func (export "slotbox_call") (param i32 i32 i32 i32) (result i64)
+    (i64.const 0x0000008000000009)) ;; (128 << 32) | 9: {"ok":[]}
+)
