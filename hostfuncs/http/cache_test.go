@@ -20,7 +20,10 @@ func TestCache(t *testing.T) {
 	clock := newFakeClock()
 	c := newClient(t, loopbackConfig(srv).WithClock(clock.now).WithCache(100, 1<<20, time.Minute))
 	g := grant(t, "http://"+srv.hostPort("127.0.0.1"))
-	g.Authenticator = func(_ context.Context, r *nethttp.Request) error { r.Header.Set("Authorization", "Bearer x"); return nil }
+	g.Authenticator = func(_ context.Context, r *nethttp.Request) error {
+		r.Header.Set("Authorization", "Bearer x")
+		return nil
+	}
 	other := g
 	other.Installation = "inst-2"
 	get := func(g Grant, req Request) string {
@@ -83,7 +86,9 @@ func TestCacheHitSkipsLimits(t *testing.T) {
 
 func TestResponseCacheBounds(t *testing.T) {
 	now := time.Now()
-	resp := func(body string) Response { return Response{Status: 200, Headers: map[string]string{"A": "b"}, Body: body} }
+	resp := func(body string) Response {
+		return Response{Status: 200, Headers: map[string]string{"A": "b"}, Body: body}
+	}
 	key := func(i int) cacheKey { return cacheKey{byte(i), byte(i >> 8)} }
 
 	c := newResponseCache(3, 1<<20)

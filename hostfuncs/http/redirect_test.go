@@ -13,7 +13,9 @@ import (
 
 // redirectTo answers every request with a 302 to target.
 func redirectTo(target string) nethttp.HandlerFunc {
-	return func(w nethttp.ResponseWriter, r *nethttp.Request) { nethttp.Redirect(w, r, target, nethttp.StatusFound) }
+	return func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		nethttp.Redirect(w, r, target, nethttp.StatusFound)
+	}
 }
 
 func TestRedirectToDeniedPort(t *testing.T) {
@@ -66,8 +68,7 @@ func TestRedirectToUnlistedHost(t *testing.T) {
 }
 
 func TestRedirectHopLimit(t *testing.T) {
-	var srv *testServer
-	srv = newServer(t, false, func(w nethttp.ResponseWriter, r *nethttp.Request) {
+	srv := newServer(t, false, func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		n, _ := strconv.Atoi(r.URL.Query().Get("left"))
 		if n == 0 {
 			w.Write([]byte("done"))
