@@ -188,13 +188,15 @@ func collect(e *jsonschema.ValidationError, out *[]leaf) {
 	}
 }
 
-// isTypeOnly reports whether e, a branch's error, is a lone type mismatch.
+// isTypeOnly reports whether e, a branch's error, is a lone type mismatch of
+// the value itself (not of something inside it).
 func isTypeOnly(e *jsonschema.ValidationError) bool {
+	at := len(e.InstanceLocation)
 	for len(e.Causes) == 1 {
 		e = e.Causes[0]
 	}
 	_, ok := e.ErrorKind.(*kind.Type)
-	return ok && len(e.Causes) == 0
+	return ok && len(e.Causes) == 0 && len(e.InstanceLocation) == at
 }
 
 // jsonText renders a decoded JSON value for a message, cut at 64 bytes.
