@@ -194,16 +194,21 @@ func (c *Client) attachCredential(ctx context.Context, g Grant, req *nethttp.Req
 // logResult writes one line per request; never headers, bodies, paths,
 // queries or credentials.
 func (c *Client) logResult(ctx context.Context, g Grant, in Request, resp Response, cached bool, aerr *abi.Error, d time.Duration) {
+	level := slog.LevelDebug
+	if aerr != nil {
+		level = slog.LevelInfo
+	}
+	if !c.log.Enabled(ctx, level) {
+		return
+	}
 	attrs := []slog.Attr{
 		slog.String("installation", g.Installation),
-		slog.String("method", in.Method),
+		slog.String("method", truncate(in.Method, 16)),
 		slog.String("host", logHost(in.URL)),
 		slog.Bool("cached", cached),
 		slog.Duration("duration", d),
 	}
-	level := slog.LevelDebug
 	if aerr != nil {
-		level = slog.LevelInfo
 		attrs = append(attrs, slog.String("code", string(aerr.Code)))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.Status), slog.Int("bytes", len(resp.Body)+len(resp.BodyBase64)))

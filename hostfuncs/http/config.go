@@ -244,7 +244,10 @@ func (c Config) log() *slog.Logger {
 func (c Config) effectiveTimeout(ms int) time.Duration {
 	d := c.defaultTimeout
 	if ms > 0 {
-		d = time.Duration(ms) * time.Millisecond
+		d = c.maxTimeout
+		if int64(ms) < c.maxTimeout.Milliseconds() {
+			d = time.Duration(ms) * time.Millisecond
+		}
 	}
 	return min(d, c.maxTimeout)
 }

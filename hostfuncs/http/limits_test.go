@@ -66,7 +66,7 @@ func TestTimeouts(t *testing.T) {
 
 func TestEffectiveTimeout(t *testing.T) {
 	cfg := NewConfig().WithTimeouts(2*time.Second, 5*time.Second)
-	for ms, want := range map[int]time.Duration{0: 2 * time.Second, 100: 100 * time.Millisecond, 4000: 4 * time.Second, 9000: 5 * time.Second} {
+	for ms, want := range map[int]time.Duration{0: 2 * time.Second, 100: 100 * time.Millisecond, 4000: 4 * time.Second, 9000: 5 * time.Second, 1 << 62: 5 * time.Second} {
 		if got := cfg.effectiveTimeout(ms); got != want {
 			t.Errorf("effectiveTimeout(%d) = %s, want %s", ms, got, want)
 		}
