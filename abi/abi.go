@@ -27,6 +27,14 @@ const HostModule = "slotbox"
 // WASIModule is the only other import module a guest may use.
 const WASIModule = "wasi_snapshot_preview1"
 
+// Names reserved for the runtime's metering, which instruments every module
+// at upload: an uploaded module that imports from ReservedImportModule or
+// exports a name starting with ReservedExportPrefix is refused.
+const (
+	ReservedImportModule = "slotbox_meter"
+	ReservedExportPrefix = "slotbox_meter_"
+)
+
 // Names of the host functions in HostModule.
 const (
 	ImportHTTPRequest = "http_request"
