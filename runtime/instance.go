@@ -1,0 +1,129 @@
+package runtime
+
+import (
+	"container/list"
+	"context"
+	"crypto/rand"
+	"fmt"
+	goruntime "runtime"
+	"time"
+
+	"github.com/slotbox/slotbox/abi"
+	"github.com/slotbox/slotbox/runtime/internal/meter"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// instance is one instantiated guest. It serves one call at a time and is
+// thrown away after any failure the guest may have caused.
+type instance struct {
+	pool  *pool
+	mod   api.Module
+	alloc api.Function
+	call  api.Function
+	free  api.Function
+	fuel  api.MutableGlobal
+	depth api.MutableGlobal
+
+	// state is the call being served; the WASI writers and nanosleep read it.
+	state *callState
+
+	lruElem  *list.Element
+	lastUsed time.Time
+	memBytes uint64
+	calls    int
+}
+
+// instantiate creates an instance, running the start function and
+// _initialize under the same limits as a call.
+func (p *pool) instantiate(ctx context.Context, st *callState) (*instance, error) {
+	a := p.app
+	e := a.engine
+	in := &instance{pool: p, state: st}
+	st.inst = in
+	mc := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions().
+		WithSysWalltime().
+		WithSysNanotime().
+		WithNanosleep(in.nanosleep).
+		WithOsyield(goruntime.Gosched).
+		WithRandSource(rand.Reader).
+		WithStdout(guestWriter{in: in, level: abi.LogInfo}).
+		WithStderr(guestWriter{in: in, level: abi.LogError})
+	mod, err := e.rt.InstantiateModule(st.withState(ctx), a.mod.cm, mc)
+	if err != nil {
+		return nil, err
+	}
+	in.mod = mod
+	in.alloc = mod.ExportedFunction(abi.AllocExport)
+	in.call = mod.ExportedFunction(abi.CallExport)
+	in.free = mod.ExportedFunction(abi.FreeExport)
+	fuel, ok := mod.ExportedGlobal(meter.ExportFuel).(api.MutableGlobal)
+	if !ok {
+		in.close(ctx)
+		return nil, fmt.Errorf("instance of app[%s] lacks the fuel global", a.sha256[:12])
+	}
+	in.fuel = fuel
+	if e.cfg.maxCallDepth > 0 {
+		in.depth, _ = mod.ExportedGlobal(meter.ExportDepth).(api.MutableGlobal)
+	}
+	e.mu.Lock()
+	e.live++
+	e.mu.Unlock()
+	if a.hasInit {
+		st.arm()
+		_, err := mod.ExportedFunction(abi.InitializeExport).Call(st.withState(ctx))
+		st.disarm()
+		if err != nil {
+			in.close(ctx)
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+func (in *instance) close(ctx context.Context) {
+	if in.mod == nil {
+		return
+	}
+	_ = in.mod.Close(ctx)
+	in.mod = nil
+	e := in.pool.app.engine
+	e.mu.Lock()
+	e.live--
+	e.mu.Unlock()
+}
+
+// nanosleep serves WASI sleeps. It never sleeps past the call's deadline:
+// a guest that asks to is stopped with TIMEOUT.
+func (in *instance) nanosleep(ns int64) {
+	st := in.state
+	if st == nil {
+		return
+	}
+	d := time.Duration(ns)
+	left := time.Until(st.deadline)
+	if d >= left {
+		if left > 0 {
+			time.Sleep(left)
+		}
+		panic(errDeadline)
+	}
+	if d > 0 {
+		time.Sleep(d)
+	}
+}
+
+// guestWriter sends a guest's stdout or stderr to the current call's log.
+type guestWriter struct {
+	in    *instance
+	level abi.LogLevel
+}
+
+func (w guestWriter) Write(p []byte) (int, error) {
+	if st := w.in.state; st != nil {
+		st.logs.write(w.level, p)
+	}
+	return len(p), nil
+}
