@@ -22,7 +22,7 @@ type Manifest struct {
 	Dependencies   []string `json:"dependencies,omitempty"`
 	// ConcurrentMeetings lets a conferencing app serve team events.
 	ConcurrentMeetings bool            `json:"concurrentMeetings,omitempty"`
-	AppData            *AppData        `json:"appData,omitempty"`
+	AppData            *AppData        `json:"appData,omitempty" jsonschema:"nullable"`
 	ExternalLink       *ExternalLink   `json:"externalLink,omitempty"`
 	ABI                string          `json:"abi"`
 	Permissions        Permissions     `json:"permissions"`
@@ -45,8 +45,8 @@ type LocationData struct {
 	Label    string `json:"label"`
 	LinkType string `json:"linkType"` // "static" or "dynamic"
 	// OrganizerInputPlaceholder and URLRegExp describe a static link the organizer enters.
-	OrganizerInputPlaceholder string `json:"organizerInputPlaceholder,omitempty"`
-	URLRegExp                 string `json:"urlRegExp,omitempty"`
+	OrganizerInputPlaceholder string `json:"organizerInputPlaceholder,omitempty" jsonschema:"nullable"`
+	URLRegExp                 string `json:"urlRegExp,omitempty" jsonschema:"nullable"`
 }
 
 // TagData lists the scripts of a tag-based analytics app.

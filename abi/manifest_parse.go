@@ -75,9 +75,16 @@ func coveredBy(path string, ps Problems) bool {
 }
 
 // Normalize fills what a manifest may leave out: abi defaults to slotbox/1,
+// a null keysSchema or appDataSchema counts as absent,
 // slug is derived from name, type is slug + "_" + the first category and
 // variant follows the first category ("conferencing" for video).
 func (m *Manifest) Normalize() {
+	if string(m.KeysSchema) == "null" {
+		m.KeysSchema = nil
+	}
+	if string(m.AppDataSchema) == "null" {
+		m.AppDataSchema = nil
+	}
 	if m.ABI == "" {
 		m.ABI = Version
 	}

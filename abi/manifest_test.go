@@ -107,6 +107,26 @@ func TestParseManifestValid(t *testing.T) {
 	}
 }
 
+// Cal.com types appData and a dynamic location's urlRegExp as nullable.
+func TestParseManifestNulls(t *testing.T) {
+	m := readManifest(t, "meetly-oauth-video.json")
+	obj(m, "appData", "location")["urlRegExp"] = nil
+	obj(m, "appData", "location")["organizerInputPlaceholder"] = nil
+	m["appDataSchema"] = nil
+	if _, err := abi.ParseManifest(mustJSON(t, m)); err != nil {
+		t.Errorf("nulls in a location: %v", err)
+	}
+	m = readManifest(t, "minimal-calendar.json")
+	m["appData"], m["keysSchema"] = nil, nil
+	got, err := abi.ParseManifest(mustJSON(t, m))
+	if err != nil {
+		t.Fatalf("null appData and keysSchema: %v", err)
+	}
+	if got.KeysSchema != nil || got.AppData != nil {
+		t.Errorf("null fields kept: %q, %+v", got.KeysSchema, got.AppData)
+	}
+}
+
 func TestParseManifestFields(t *testing.T) {
 	m, err := abi.ParseManifest(mustJSON(t, readManifest(t, "acme-crm.json")))
 	if err != nil {
