@@ -12,7 +12,9 @@ const MaxAppDataSize = 64 << 10
 // maxSettingsPerEventType bounds the unpaged lists of an event type's settings.
 const maxSettingsPerEventType = 1000
 
-const settingColumns = `s.tenant_id, s.event_type_id, s.installation_id, s.enabled, s.app_data, s.updated_at`
+const settingReturning = `tenant_id, event_type_id, installation_id, enabled, app_data, updated_at`
+
+var settingColumns = qualify("s", settingReturning)
 
 // PutEventTypeSetting creates or replaces the setting of one installation for
 // one event type. ErrNotFound if the installation is not the tenant's.
@@ -24,11 +26,11 @@ func (q *queries) PutEventTypeSetting(ctx context.Context, tenantID string, s Ev
 	if len(s.AppData) > MaxAppDataSize || (len(s.AppData) > 0 && !json.Valid(s.AppData)) {
 		return EventTypeSetting{}, invalid(op, fmt.Sprintf("appData must be valid JSON of at most %d bytes", MaxAppDataSize))
 	}
-	out, err := scanSetting(q.w.QueryRowContext(ctx, `INSERT INTO event_type_settings AS s
+	out, err := scanSetting(q.w.QueryRowContext(ctx, `INSERT INTO event_type_settings
 		(tenant_id, event_type_id, installation_id, enabled, app_data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (tenant_id, event_type_id, installation_id) DO UPDATE SET
 		enabled = excluded.enabled, app_data = excluded.app_data, updated_at = excluded.updated_at
-		RETURNING `+settingColumns,
+		RETURNING `+settingReturning,
 		tenantID, s.EventTypeID, s.InstallationID, b2i(s.Enabled), jsonText(s.AppData, "{}"), ms(q.now())))
 	return out, mapErr(op, err, fkMissing)
 }

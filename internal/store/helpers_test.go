@@ -114,3 +114,6 @@ func ok(t testing.TB, err error) {
 		t.Fatalf("unexpected error: %v", err)
 	}
 }
+
+// errBoom is the error test transactions fail with.
+var errBoom = errors.New("boom")

@@ -10,8 +10,12 @@ import (
 // MaxCredentialSize caps a sealed credential.
 const MaxCredentialSize = 1 << 20
 
-const installationColumns = `i.id, i.tenant_id, i.app_id, i.app_version_id, i.name, i.status, i.status_reason,
-	i.status_changed_at, i.key_id, i.created_at, i.updated_at`
+// installationReturning lists the installation columns unqualified, for
+// RETURNING clauses; installationColumns qualifies them with the alias i.
+const installationReturning = `id, tenant_id, app_id, app_version_id, name, status, status_reason, status_changed_at, key_id,
+	created_at, updated_at`
+
+var installationColumns = qualify("i", installationReturning)
 
 // CreateInstallation installs an app for a tenant. ErrNotFound if the tenant,
 // app or pinned version does not exist (or the version is of another app).
@@ -91,11 +95,11 @@ func (q *queries) UpdateInstallation(ctx context.Context, tenantID, id string, u
 	if u.AppVersionID != nil {
 		pin, setPin = nullStr(*u.AppVersionID), 1
 	}
-	in, err := scanInstallation(q.w.QueryRowContext(ctx, `UPDATE installations AS i SET
+	in, err := scanInstallation(q.w.QueryRowContext(ctx, `UPDATE installations SET
 		name = COALESCE(?, name),
 		app_version_id = CASE WHEN ? = 1 THEN ? ELSE app_version_id END,
 		updated_at = ?
-		WHERE tenant_id = ? AND id = ? RETURNING `+installationColumns,
+		WHERE tenant_id = ? AND id = ? RETURNING `+installationReturning,
 		u.Name, setPin, pin, ms(q.now()), tenantID, id))
 	return in, mapErr(op, err, fkMissing)
 }

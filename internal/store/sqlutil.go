@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -16,8 +17,9 @@ import (
 var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
 
 // newID returns prefix_ followed by 26 characters: 48 bits of the creation
-// time in milliseconds, then 80 random bits. Ids sort by creation time (so
-// keyset pages come out in creation order) and cannot be guessed.
+// time in milliseconds, then 80 random bits. Ids sort by creation time to
+// the millisecond (so keyset pages come out in creation order; ids of one
+// millisecond in random order) and cannot be guessed.
 func newID(prefix string, now time.Time) string {
 	var b [16]byte
 	ms := uint64(now.UnixMilli())
@@ -174,4 +176,13 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// qualify prefixes every column of a comma-separated list with alias.
+func qualify(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }
