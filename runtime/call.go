@@ -110,6 +110,13 @@ func (in *instance) invoke(st *callState, method string, input []byte) (env abi.
 	if perr != nil {
 		return abi.ErrorEnvelope(perr), false
 	}
+	if env.OK != nil && e.cfg.validateResults {
+		if _, known := abi.LookupMethod(method); known {
+			if err := abi.ValidateResult(method, env.OK); err != nil {
+				return abi.ErrorEnvelope(abi.Errorf(abi.CodeBadOutput, "result does not match the schema of %s: %v", method, err)), false
+			}
+		}
+	}
 	if in.free != nil && !in.freeAll(st, mptr, len(method), iptr, len(input), outPtr, outLen) {
 		return env, false
 	}

@@ -19,6 +19,7 @@ type Config struct {
 	fuelChunk        int64
 	maxCallDepth     uint32
 	maxTableEntries  uint64
+	validateResults  bool
 	cacheDir         string
 	maxIdlePerPool   int
 	idleMemoryBudget uint64
@@ -38,6 +39,7 @@ var defaultConfig = Config{
 	fuelChunk:        1 << 20,
 	maxCallDepth:     16384,
 	maxTableEntries:  100_000,
+	validateResults:  true,
 	maxIdlePerPool:   4,
 	idleMemoryBudget: 1 << 30,
 	idleTimeout:      5 * time.Minute,
@@ -83,6 +85,11 @@ func (c Config) WithMaxCallDepth(n uint32) Config { c.maxCallDepth = n; return c
 // WithMaxTableEntries caps the declared size of a module's tables
 // (default 100,000 entries; each costs 8 bytes of host memory).
 func (c Config) WithMaxTableEntries(n uint64) Config { c.maxTableEntries = n; return c }
+
+// WithResultValidation turns checking each result of a catalogue method
+// against its JSON Schema on or off (default on; see docs/performance.md
+// for its cost).
+func (c Config) WithResultValidation(on bool) Config { c.validateResults = on; return c }
 
 // WithCacheDir keeps compiled machine code in dir across restarts. The
 // directory holds native code: it must be writable only by the server.

@@ -285,3 +285,29 @@ func TestCompileDeduplicates(t *testing.T) {
 		t.Fatalf("stats %+v; closing every app must release the module", s)
 	}
 }
+
+func TestResultIsCheckedAgainstSchema(t *testing.T) {
+	e := newTestEngine(t, NewConfig())
+	app := compileFixture(t, e, smallDir, "passthrough.wasm", "passthrough.config.json")
+	ctx := context.Background()
+	tests := []struct {
+		method, result string
+		ok             bool
+	}{
+		{"calendar.listCalendars", `[]`, true},
+		{"calendar.listCalendars", `[{"externalId":"cal-1","name":"Work","primary":true}]`, true},
+		{"calendar.listCalendars", `{"not":"a list"}`, false},
+		{"calendar.createEvent", `{"uid":"u1","id":"e1","type":"caldav_calendar","extra":"allowed"}`, true},
+		{"calendar.createEvent", `{"uid":17}`, false},
+		{"test.anything", `{"uid":17}`, true}, // not in the catalogue: no schema
+	}
+	for _, tt := range tests {
+		res := app.Call(ctx, CallRequest{Installation: "a", Method: tt.method, Input: []byte(tt.result)})
+		switch {
+		case tt.ok && res.Envelope.Error != nil:
+			t.Errorf("%s %s: refused: %v", tt.method, tt.result, res.Envelope.Error)
+		case !tt.ok && (res.Envelope.Error == nil || res.Envelope.Error.Code != abi.CodeBadOutput):
+			t.Errorf("%s %s: %+v; want BAD_OUTPUT", tt.method, tt.result, res.Envelope)
+		}
+	}
+}
