@@ -3,8 +3,11 @@ package http
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/slotbox/slotbox/abi"
 )
 
 // AllowList is an app's parsed permissions.http.allowedHosts. The zero value
@@ -23,28 +26,27 @@ type allowEntry struct {
 	port     int
 }
 
-// maxAllowEntries bounds an allow-list; a manifest is hostile input.
-const maxAllowEntries = 256
-
 // ParseAllowList parses the entries of a manifest's
-// permissions.http.allowedHosts, after Spin's allowed_outbound_hosts:
+// permissions.http.allowedHosts (at most abi.MaxAllowedHosts) with
+// abi.ParseAllowedHost, after Spin's allowed_outbound_hosts:
 //
 //	api.example.com             https, port 443
 //	api.example.com:8443        https, port 8443
 //	http://api.example.com      http, port 80 (only if the operator allows http)
 //	https://api.example.com:444 https, port 444
 //	*.example.com               https://<one or more labels>.example.com:443, not example.com
-//	203.0.113.7, [2001:db8::1]  IP literals, matched exactly
+//	203.0.113.7, [2001:db8::1]  IP literals, matched exactly (IPv4-mapped IPv6 as its IPv4)
 //
 // A scheme-less entry means https. Without a port only the scheme's default
-// port matches. Names are case-insensitive and one trailing dot is dropped.
-// Refused: paths, user info, port ranges or wildcards, "*" alone, "*" other
-// than as a leading "*." on a name of at least two labels, wildcard IPs,
-// non-ASCII names (write the xn-- form), non-canonical IPv4 forms, CIDRs and
-// Spin's "self". An error names the bad entry.
+// port matches. The scheme is lower case; names are case-insensitive and
+// one trailing dot is dropped; an IPv4-mapped IPv6 entry means its IPv4
+// address. Refused: paths, user info, port ranges or wildcards, "*" alone,
+// "*" other than as a leading "*." on a name of at least two labels,
+// wildcard IPs, non-ASCII names (write the xn-- form), non-canonical IPv4
+// forms, CIDRs and Spin's "self". An error names the bad entry.
 func ParseAllowList(entries []string) (AllowList, error) {
-	if len(entries) > maxAllowEntries {
-		return AllowList{}, fmt.Errorf("allow-list has %d entries, more than %d", len(entries), maxAllowEntries)
+	if len(entries) > abi.MaxAllowedHosts {
+		return AllowList{}, fmt.Errorf("allow-list has %d entries, more than %d", len(entries), abi.MaxAllowedHosts)
 	}
 	var l AllowList
 	for i, raw := range entries {
@@ -72,51 +74,26 @@ func (l AllowList) Entries() []string {
 	return out
 }
 
-// parseAllowEntry parses one allow-list entry.
+// parseAllowEntry parses one entry with abi.ParseAllowedHost, the grammar
+// manifest validation uses, so an uploaded manifest and its enforcement can
+// never disagree; the host then goes through parseHost, the parser URLs
+// use, and an entry parseHost refuses is refused.
 func parseAllowEntry(raw string) (allowEntry, error) {
-	e := allowEntry{raw: raw, scheme: "https"}
-	s := raw
-	if s == "" || strings.TrimSpace(s) != s {
-		return e, errors.New("empty entry or surrounding spaces")
-	}
-	if i := strings.Index(s, "://"); i >= 0 {
-		e.scheme = strings.ToLower(s[:i])
-		if e.scheme != "https" && e.scheme != "http" {
-			return e, fmt.Errorf("scheme %q not supported (https or http)", s[:i])
-		}
-		s = s[i+3:]
-	}
-	if strings.ContainsAny(s, "/?#@\\ ") {
-		return e, errors.New("only scheme, host and port are allowed (no path, query or user info)")
-	}
-	hostPart, portPart, hasPort, err := splitHostPort(s)
+	ah, err := abi.ParseAllowedHost(raw)
 	if err != nil {
-		return e, err
+		return allowEntry{}, err
 	}
-	e.port = defaultPort(e.scheme)
-	if hasPort {
-		if portPart == "*" || strings.Contains(portPart, "..") {
-			return e, errors.New("port wildcards and ranges are not supported")
+	e := allowEntry{raw: raw, scheme: ah.Scheme, port: ah.Port, wildcard: ah.Wildcard}
+	if ah.IP {
+		ip, err := netip.ParseAddr(ah.Host)
+		if err != nil {
+			return allowEntry{}, fmt.Errorf("bad IP %q: %w", ah.Host, err)
 		}
-		if e.port, err = parsePort(portPart); err != nil {
-			return e, err
-		}
+		e.host = host{ip: ip}
+		return e, nil
 	}
-	switch {
-	case hostPart == "self" || strings.Contains(hostPart, "/"):
-		return e, errors.New(`"self" and CIDRs are not supported`)
-	case strings.HasPrefix(hostPart, "*."):
-		e.wildcard = true
-		hostPart = hostPart[2:]
-	}
-	if strings.Contains(hostPart, "*") {
-		return e, errors.New(`"*" is only allowed as a leading "*." label`)
-	}
-	if e.host, err = parseHost(hostPart); err != nil {
-		return e, err
-	}
-	if e.wildcard && (e.host.ip.IsValid() || !strings.Contains(e.host.name, ".")) {
-		return e, errors.New(`a "*." wildcard needs a name of at least two labels`)
+	if e.host, err = parseHost(ah.Host); err != nil || e.host.ip.IsValid() {
+		return allowEntry{}, fmt.Errorf("host %q: not a host name URLs can use", ah.Host)
 	}
 	return e, nil
 }
@@ -178,7 +155,7 @@ func (e allowEntry) matches(t target) bool {
 		return false
 	}
 	if e.host.ip.IsValid() || t.host.ip.IsValid() {
-		return e.host.ip == t.host.ip && !e.wildcard
+		return e.host.ip.Unmap() == t.host.ip.Unmap() && !e.wildcard
 	}
 	if e.wildcard {
 		n, suf := t.host.name, e.host.name

@@ -24,7 +24,7 @@ func TestParseAllowListRefuses(t *testing.T) {
 			t.Errorf("error %q does not name the entry", err)
 		}
 	}
-	many := make([]string, maxAllowEntries+1)
+	many := make([]string, abi.MaxAllowedHosts+1)
 	for i := range many {
 		many[i] = "a.example.com"
 	}
@@ -55,8 +55,8 @@ func TestAllowListAllows(t *testing.T) {
 			[]string{"https://a.example.com/", "https://a.b.example.com/", "https://A.Example.com./"},
 			[]string{"https://example.com/", "https://example.com./", "https://aexample.com/", "https://a.example.com:444/", "https://a.example.com.evil/", "http://a.example.com/"}},
 		{"127.0.0.1:8443",
-			[]string{"https://127.0.0.1:8443/"},
-			[]string{"https://127.0.0.1/", "https://127.1:8443/", "https://2130706433:8443/", "https://0177.0.0.1:8443/", "https://[::ffff:127.0.0.1]:8443/", "https://localhost:8443/"}},
+			[]string{"https://127.0.0.1:8443/", "https://[::ffff:127.0.0.1]:8443/"},
+			[]string{"https://127.0.0.1/", "https://127.1:8443/", "https://2130706433:8443/", "https://0177.0.0.1:8443/", "https://[::ffff:7f00:2]:8443/", "https://localhost:8443/"}},
 		{"[::1]:8443",
 			[]string{"https://[::1]:8443/", "https://[0:0::1]:8443/"},
 			[]string{"https://[::1]/", "https://127.0.0.1:8443/", "https://[::1%25lo]:8443/"}},

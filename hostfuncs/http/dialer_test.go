@@ -145,3 +145,43 @@ func TestProxyEnvironmentIgnored(t *testing.T) {
 		t.Fatalf("proxy %d, server %d requests", proxy.hits.Load(), srv.hits.Load())
 	}
 }
+
+// TestURLLiteralClasses: an IP literal the app lists in allowedHosts is
+// refused by CheckURL, before any dial, in every refused class and spelling.
+func TestURLLiteralClasses(t *testing.T) {
+	cfg := NewConfig().WithAllowHTTP(true)
+	for host, want := range map[string]abi.Code{
+		"127.0.0.1":                abi.CodePermissionDenied,
+		"[::1]":                    abi.CodePermissionDenied,
+		"0.0.0.0":                  abi.CodePermissionDenied,
+		"[::]":                     abi.CodePermissionDenied,
+		"[::ffff:127.0.0.1]":       abi.CodePermissionDenied,
+		"[::ffff:7f00:1]":          abi.CodePermissionDenied,
+		"169.254.169.254":          abi.CodePermissionDenied,
+		"[::ffff:169.254.169.254]": abi.CodePermissionDenied,
+		"[fd00:ec2::254]":          abi.CodePermissionDenied,
+		"100.64.0.1":               abi.CodePermissionDenied,
+		"224.0.0.1":                abi.CodePermissionDenied,
+		"255.255.255.255":          abi.CodePermissionDenied,
+		"10.0.0.1":                 abi.CodePermissionDenied,
+		"192.168.1.1":              abi.CodePermissionDenied,
+		"[fe80::1]":                abi.CodePermissionDenied,
+		"[64:ff9b::a9fe:a9fe]":     abi.CodePermissionDenied,
+		"[2002:a9fe:a9fe::]":       abi.CodePermissionDenied,
+		"2130706433":               abi.CodeInvalidInput,
+		"0177.0.0.1":               abi.CodeInvalidInput,
+		"0x7f.1":                   abi.CodeInvalidInput,
+		"0x7f000001":               abi.CodeInvalidInput,
+		"127.1":                    abi.CodeInvalidInput,
+		"017700000001":             abi.CodeInvalidInput,
+		"[fe80::1%25eth0]":         abi.CodeInvalidInput,
+	} {
+		list := AnyHost()
+		if l, err := ParseAllowList([]string{"http://" + host}); err == nil {
+			list = l // listed explicitly where the entry parses
+		}
+		if got := errCode(CheckURL("http://"+host+"/", list, cfg)); got != want {
+			t.Errorf("%s: %q, want %q", host, got, want)
+		}
+	}
+}

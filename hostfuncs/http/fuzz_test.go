@@ -96,7 +96,7 @@ func covers(entry, h string) bool {
 	a, errA := netip.ParseAddr(eh)
 	b, errB := netip.ParseAddr(h)
 	if errA == nil || errB == nil {
-		return errA == nil && errB == nil && a == b
+		return errA == nil && errB == nil && a.Unmap() == b.Unmap()
 	}
 	return eh == h
 }
