@@ -28,6 +28,9 @@ func (p Permissions) Describe() []string {
 }
 
 func describeHost(entry string) string {
+	if field, ok := KeyHostRef(entry); ok {
+		return fmt.Sprintf("May send HTTPS requests to the server whose URL the installation gives in its %s key", field)
+	}
 	h, err := ParseAllowedHost(entry)
 	if err != nil {
 		return fmt.Sprintf("May send HTTP requests to %q (an invalid entry, never matched)", entry)

@@ -252,6 +252,16 @@ func (m *Manifest) validatePermissions(l *problemList, keys map[string]bool) {
 		seen := map[string]bool{}
 		for i, e := range h.AllowedHosts {
 			p := pointer("permissions", "http", "allowedHosts", strconv.Itoa(i))
+			if field, ok := KeyHostRef(e); ok {
+				if !keys[field] {
+					l.add(p, "%q names key %s, which keysSchema does not define", e, field)
+				}
+				if seen[e] {
+					l.add(p, "%q is listed twice", e)
+				}
+				seen[e] = true
+				continue
+			}
 			ah, err := ParseAllowedHost(e)
 			if err != nil {
 				l.add(p, "%q: %v", e, err)
