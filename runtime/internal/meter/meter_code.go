@@ -85,16 +85,16 @@ func (f *funcRewrite) rewrite(out []byte, body []byte, fn uint32, ft funcType, b
 	}
 	declEnd := r.pos
 	expr := body[declEnd:]
-	costs, hasLoop, hasBulk, err := f.scan(expr)
+	info, err := f.scan(expr)
 	if err != nil {
 		return nil, err
 	}
 	extra := uint32(0)
-	if hasLoop {
+	if info.needLocal {
 		f.local = uint32(total) + extra
 		extra++
 	}
-	if hasBulk {
+	if info.hasBulk {
 		f.scratch = uint32(total) + extra
 		extra++
 	}
@@ -104,51 +104,86 @@ func (f *funcRewrite) rewrite(out []byte, body []byte, fn uint32, ft funcType, b
 
 	b := appendU32(f.out[:0], ndecl+extra)
 	b = append(b, body[declStart:declEnd]...)
-	if hasLoop {
+	if info.needLocal {
 		b = append(b, 1, valI64)
 	}
-	if hasBulk {
+	if info.hasBulk {
 		b = append(b, 1, valI32)
 	}
 	f.out = b
-	f.chargeGlobal(costs[0])
+	if !info.fold {
+		f.chargeGlobal(info.costs[0])
+	}
 	if f.depth {
 		f.depthEnter()
 		f.out = append(f.out, opcBlock)
 		f.out = append(f.out, blockType...)
 	}
-	if err := f.emit(expr, costs); err != nil {
+	if err := f.emit(expr, &info); err != nil {
 		return nil, err
 	}
 	out = appendU32(out, uint32(len(f.out)))
 	return append(out, f.out...), nil
 }
 
-// scan checks the block structure of expr and returns the cost of every
-// region: [0] is the function region, [k] the k-th loop in body order.
-func (f *funcRewrite) scan(expr []byte) (costs []int64, hasLoop, hasBulk bool, err error) {
+// bodyInfo is what scan learns about a function body.
+type bodyInfo struct {
+	// costs holds the cost of every region: [0] is the function region,
+	// [k] the k-th loop in body order.
+	costs []int64
+	// cached tells, for each outermost loop in body order, whether the fuel
+	// is kept in a local inside it: only in nests without calls, where no
+	// write-backs are needed on the hot path.
+	cached []bool
+	// fold is set when the first loop header is reached from the function
+	// entry through straight-line code only (no branch, if, call or
+	// return) and that loop contains calls. The function region is then
+	// charged at that header instead of at entry, on every iteration: an
+	// over-estimate, but one charge fewer per call. Standard Go's code
+	// generator puts a dispatch loop at the top of every function, so this
+	// halves its charges.
+	fold               bool
+	needLocal, hasBulk bool
+}
+
+// scan checks the block structure of expr and measures its regions.
+func (f *funcRewrite) scan(expr []byte) (bodyInfo, error) {
 	d := &f.dec
 	d.r = reader{buf: expr}
-	costs = []int64{0}
+	info := bodyInfo{costs: []int64{0}}
 	frames := []frame{{}}
 	loops := 0
+	straight := true
 	for len(frames) > 0 {
 		if d.r.eof() {
-			return nil, false, false, d.r.errorf("body ends inside %d open blocks", len(frames))
+			return info, d.r.errorf("body ends inside %d open blocks", len(frames))
 		}
 		in, err := d.next()
 		if err != nil {
-			return nil, false, false, err
+			return info, err
 		}
-		costs[frames[len(frames)-1].region]++
+		info.costs[frames[len(frames)-1].region]++
+		switch in.class {
+		case opPlain, opBlock, opLoop, opEnd:
+			if in.class == opBlock && expr[in.start] == 0x04 { // if
+				straight = false
+			}
+		default:
+			straight = false
+		}
 		switch in.class {
 		case opBlock:
 			frames = append(frames, frame{region: frames[len(frames)-1].region, outerLoops: loops})
 		case opLoop:
-			frames = append(frames, frame{loop: true, region: len(costs), outerLoops: loops})
-			costs = append(costs, 0)
+			if len(info.costs) == 1 {
+				info.fold = straight
+			}
+			frames = append(frames, frame{loop: true, region: len(info.costs), outerLoops: loops})
+			info.costs = append(info.costs, 0)
+			if loops == 0 {
+				info.cached = append(info.cached, true)
+			}
 			loops++
-			hasLoop = true
 		case opEnd:
 			if frames[len(frames)-1].loop {
 				loops--
@@ -156,31 +191,42 @@ func (f *funcRewrite) scan(expr []byte) (costs []int64, hasLoop, hasBulk bool, e
 			frames = frames[:len(frames)-1]
 		case opBr:
 			if uint64(in.idx) >= uint64(len(frames)) {
-				return nil, false, false, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, in.idx, len(frames))
+				return info, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, in.idx, len(frames))
 			}
 		case opBrTable:
 			for _, l := range d.labels {
 				if uint64(l) >= uint64(len(frames)) {
-					return nil, false, false, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, l, len(frames))
+					return info, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, l, len(frames))
 				}
 			}
+		case opCall, opCallIndirect:
+			if loops > 0 {
+				info.cached[len(info.cached)-1] = false
+			}
 		case opBulk:
-			hasBulk = true
+			info.hasBulk = true
 		}
 	}
 	if !d.r.eof() {
-		return nil, false, false, d.r.errorf("%d bytes after the body's end", d.r.remaining())
+		return info, d.r.errorf("%d bytes after the body's end", d.r.remaining())
 	}
-	return costs, hasLoop, hasBulk, nil
+	for _, c := range info.cached {
+		info.needLocal = info.needLocal || c
+	}
+	// A loop without calls charges its local cheaply and is often a hot leaf
+	// loop; keep its count exact.
+	info.fold = info.fold && !info.cached[0]
+	return info, nil
 }
 
 // emit copies expr to f.out with the charges, write-backs, depth updates and
 // renumbered function indices inserted. scan has validated expr.
-func (f *funcRewrite) emit(expr []byte, costs []int64) error {
+func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 	d := &f.dec
 	d.r = reader{buf: expr}
 	frames := []frame{{}}
-	loops, nextRegion, copied := 0, 1, 0
+	loops, nextRegion, nest, copied := 0, 1, -1, 0
+	cached := false // inside a loop nest whose fuel lives in the local
 	flush := func(to int) {
 		f.out = append(f.out, expr[copied:to]...)
 		copied = to
@@ -196,13 +242,24 @@ func (f *funcRewrite) emit(expr []byte, costs []int64) error {
 		case opLoop:
 			flush(in.start)
 			if loops == 0 {
-				f.loadLocal()
+				nest++
+				if cached = info.cached[nest]; cached {
+					f.loadLocal()
+				}
 			}
 			flush(in.end)
 			frames = append(frames, frame{loop: true, outerLoops: loops})
 			loops++
-			f.chargeLocal(costs[nextRegion])
+			cost := info.costs[nextRegion]
+			if nextRegion == 1 && info.fold {
+				cost += info.costs[0]
+			}
 			nextRegion++
+			if cached {
+				f.chargeLocal(cost)
+			} else {
+				f.chargeGlobal(cost)
+			}
 		case opEnd:
 			top := frames[len(frames)-1]
 			frames = frames[:len(frames)-1]
@@ -213,18 +270,19 @@ func (f *funcRewrite) emit(expr []byte, costs []int64) error {
 				f.depthLeave()
 			case top.loop:
 				loops--
-				if loops == 0 {
+				if loops == 0 && cached {
 					flush(in.end)
 					f.storeLocal()
+					cached = false
 				}
 			}
 		case opBr:
-			if loops > 0 && frames[len(frames)-1-int(in.idx)].leavesLoops() {
+			if cached && frames[len(frames)-1-int(in.idx)].leavesLoops() {
 				flush(in.start)
 				f.storeLocal()
 			}
 		case opBrTable:
-			if loops > 0 {
+			if cached {
 				for _, l := range d.labels {
 					if frames[len(frames)-1-int(l)].leavesLoops() {
 						flush(in.start)
@@ -235,7 +293,7 @@ func (f *funcRewrite) emit(expr []byte, costs []int64) error {
 			}
 		case opReturn:
 			flush(in.start)
-			if loops > 0 {
+			if cached {
 				f.storeLocal()
 			}
 			if f.depth {
@@ -247,21 +305,8 @@ func (f *funcRewrite) emit(expr []byte, costs []int64) error {
 			if err != nil {
 				return fmt.Errorf("offset[%#x]: call: %w", in.start, err)
 			}
-			if loops > 0 {
-				f.storeLocal()
-			}
 			f.out = appendU32(append(f.out, opcCall), idx)
 			copied = in.end
-			if loops > 0 {
-				f.loadLocal()
-			}
-		case opCallIndirect:
-			if loops > 0 {
-				flush(in.start)
-				f.storeLocal()
-				flush(in.end)
-				f.loadLocal()
-			}
 		case opRefFunc:
 			flush(in.start)
 			idx, err := f.m.remapFunc(in.idx)
@@ -272,7 +317,7 @@ func (f *funcRewrite) emit(expr []byte, costs []int64) error {
 			copied = in.end
 		case opBulk:
 			flush(in.start)
-			f.chargeBulk(loops > 0, in.bulkShift)
+			f.chargeBulk(cached, in.bulkShift)
 		}
 	}
 	flush(len(expr))

@@ -35,6 +35,7 @@ func TestFuelCharges(t *testing.T) {
 		{"count", 123457, 3 + 9*123457},
 		{"fill", 0, 5},
 		{"fill", 65536, 5 + 65536/16},
+		{"calls", 100, 100 * 15},
 		{"rec", 10, 11 * 13}, // 11 calls of 13 instructions (both if arms)
 	}
 	ctx := context.Background()

@@ -11,6 +11,16 @@
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $i))
 
+  ;; A loop with a call at the top of the body: the function region (3) is
+  ;; folded into the loop's charge (10), the callee charges 2: 15n.
+  (func $leaf (param i32) (result i32) (local.get 0))
+  (func (export "calls") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $l
+      (local.set $i (call $leaf (i32.add (local.get $i) (i32.const 1))))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
+
   (func (export "spin")
     (loop $l (br $l)))
 
