@@ -202,9 +202,9 @@ func (g *genFunc) expr(depth int) {
 		g.emit(0x0b)
 	case 17: // trunc_sat of a converted value
 		g.expr(depth + 1)
-		g.emit(0xb7, 0x44) // f64.convert_i32_s; f64.const
+		g.emit(0xb7, 0x44)                                  // f64.convert_i32_s; f64.const
 		g.out = append(g.out, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f) // 1.0
-		g.emit(0xa2, 0xfc, 2) // f64.mul; i32.trunc_sat_f64_s
+		g.emit(0xa2, 0xfc, 2)                               // f64.mul; i32.trunc_sat_f64_s
 	}
 }
 
