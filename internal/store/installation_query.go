@@ -8,7 +8,7 @@ import (
 )
 
 // MaxCredentialSize caps a sealed credential.
-const MaxCredentialSize = 1 << 20
+const MaxCredentialSize = 4 << 20
 
 // installationReturning lists the installation columns unqualified, for
 // RETURNING clauses; installationColumns qualifies them with the alias i.

@@ -30,9 +30,10 @@ import (
 // Store is an open Slotbox database. It is safe for concurrent use.
 type Store struct {
 	queries
-	writer *sql.DB
-	reader *sql.DB
-	path   string
+	writer       *sql.DB
+	reader       *sql.DB
+	wstmt, rstmt *stmtCache
+	path         string
 }
 
 // Open opens (creating if needed) the database at path, with its folder,
@@ -83,8 +84,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("store: ping readers path[%s]: %w", path, err)
 	}
 
-	s := &Store{writer: writer, reader: reader, path: path}
-	s.queries = queries{r: reader, w: writer, begin: writer.BeginTx, now: cfg.now}
+	s := &Store{writer: writer, reader: reader, wstmt: newStmtCache(writer), rstmt: newStmtCache(reader), path: path}
+	s.queries = queries{r: s.rstmt, w: s.wstmt, begin: writer.BeginTx, now: cfg.now}
 	return s, nil
 }
 
@@ -115,7 +116,7 @@ func (s *Store) Close() error {
 	if optErr != nil {
 		optErr = fmt.Errorf("store: optimize: %w", optErr)
 	}
-	return errors.Join(optErr, s.reader.Close(), s.writer.Close())
+	return errors.Join(optErr, s.rstmt.Close(), s.wstmt.Close(), s.reader.Close(), s.writer.Close())
 }
 
 // Ping checks that the database answers on both pools, for readiness probes.
