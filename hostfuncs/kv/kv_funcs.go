@@ -43,8 +43,16 @@ var emptyResult = json.RawMessage(`{}`)
 //	kv_delete {"key"}                       -> {}
 //
 // A malformed input fails with INVALID_INPUT, a limit with LIMIT_EXCEEDED
-// naming the limit, a store failure with a plain error (HOST_ERROR).
+// naming the limit, a store failure with a plain error (HOST_ERROR). A grant
+// without an installation gets functions that refuse every call, so a wiring
+// mistake never opens a shared namespace.
 func (k *KV) Funcs(g Grant) (get, set, del hostfuncs.Func) {
+	if g.Installation == "" {
+		refuse := func(context.Context, []byte) (json.RawMessage, error) {
+			return nil, abi.Errorf(abi.CodeHostError, "kv is not bound to an installation")
+		}
+		return refuse, refuse, refuse
+	}
 	get = func(ctx context.Context, input []byte) (json.RawMessage, error) {
 		key, err := k.parseKey(abi.ImportKVGet, input)
 		if err != nil {

@@ -294,6 +294,14 @@ func TestIsolation(t *testing.T) {
 	mustCall(t, b.get, `{"key":"../inst-a\u0000secret"}`, `{"value":null}`)
 }
 
+func TestUnboundGrantRefuses(t *testing.T) {
+	get, set, del := newKV(t, openStore(t), kv.DefaultConfig()).Funcs(kv.Grant{})
+	for _, fn := range []hostfuncs.Func{get, set, del} {
+		_, err := call(t, fn, `{"key":"a","value":"b"}`)
+		wantCode(t, err, abi.CodeHostError, "not bound")
+	}
+}
+
 func TestNewValidates(t *testing.T) {
 	s := openStore(t)
 	for name, cfg := range map[string]kv.Config{

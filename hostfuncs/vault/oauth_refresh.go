@@ -38,10 +38,12 @@ func (v *Vault) token(ctx context.Context, inst InstallationRef, cred Credential
 	if v.fresh(cred.Token) {
 		return *cred.Token, nil
 	}
-	// The refresh runs detached from ctx: a caller giving up must neither
-	// fail the others waiting on the same flight nor lose a rotated refresh
-	// token between the provider's answer and the store.
-	ch := v.flights.DoChan(inst.ID, func() (any, error) { return v.refresh(inst) })
+	// The refresh runs detached from ctx's cancellation (keeping its values):
+	// a caller giving up must neither fail the others waiting on the same
+	// flight nor lose a rotated refresh token between the provider's answer
+	// and the store.
+	detached := context.WithoutCancel(ctx)
+	ch := v.flights.DoChan(inst.ID, func() (any, error) { return v.refresh(detached, inst) })
 	select {
 	case <-ctx.Done():
 		return Token{}, fmt.Errorf("vault: wait for token refresh of installation[%s]: %w", inst.ID, ctx.Err())
@@ -63,8 +65,8 @@ func (v *Vault) usable(t *Token) bool {
 	return t.AccessToken != "" && (t.Expiry.IsZero() || v.cfg.now().Before(t.Expiry))
 }
 
-func (v *Vault) refresh(inst InstallationRef) (Token, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), v.cfg.refreshTimeout)
+func (v *Vault) refresh(ctx context.Context, inst InstallationRef) (Token, error) {
+	ctx, cancel := context.WithTimeout(ctx, v.cfg.refreshTimeout)
 	defer cancel()
 	log := v.cfg.logger.With("installation", inst.ID, "app", inst.App)
 

@@ -108,9 +108,8 @@ func Rotate(ctx context.Context, store CredentialStore, sealer *Sealer, opts Rot
 			if opts.Progress != nil {
 				opts.Progress(st)
 			}
-			if len(recs) < batch {
-				break
-			}
+			// A short page is not the end: a store may cap its pages below
+			// batch. Only an empty page is.
 		}
 		settled = st.Conflicts == conflicts
 	}

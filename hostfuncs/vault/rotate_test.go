@@ -149,6 +149,23 @@ func TestRotateConflictsTakeAnotherPass(t *testing.T) {
 	checkRows(t, mustVault(t, store, mustSealer(t, newK), vault.DefaultConfig()), store)
 }
 
+// cappedStore returns at most 4 rows per List, whatever it is asked.
+type cappedStore struct{ vault.CredentialStore }
+
+func (c cappedStore) List(ctx context.Context, after string, limit int) ([]vault.Sealed, error) {
+	return c.CredentialStore.List(ctx, after, min(limit, 4))
+}
+
+func TestRotateStoreCapsPages(t *testing.T) {
+	store := newStore(t, openDB(t))
+	oldK, newK := mustKey(t), mustKey(t)
+	seedRows(t, mustVault(t, store, mustSealer(t, oldK), vault.DefaultConfig()))
+	st, err := vault.Rotate(context.Background(), cappedStore{store}, mustSealer(t, newK, oldK), vault.RotateOptions{BatchSize: 10})
+	if err != nil || st.Rotated != rotateRows {
+		t.Fatalf("stats %+v, %v; want all %d rotated through short pages", st, err, rotateRows)
+	}
+}
+
 func TestRotateReportsRowsNoKeyOpens(t *testing.T) {
 	store := newStore(t, openDB(t))
 	lost, oldK, newK := mustKey(t), mustKey(t), mustKey(t)
