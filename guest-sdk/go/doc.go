@@ -10,8 +10,9 @@
 //
 //	type app struct{}
 //
-//	func (app) ListCalendars(ctx context.Context, req *abi.ListCalendarsRequest) ([]abi.IntegrationCalendar, error) { ... }
-//	...
+//	func (app) ListCalendars(ctx context.Context, in *abi.CalendarListCalendarsInput) ([]abi.IntegrationCalendar, error) {
+//		return []abi.IntegrationCalendar{{ExternalID: "primary", Name: "Work"}}, nil
+//	}
 //
 //	func init() { slotbox.Register(app{}) }
 //	func main() {}
@@ -24,6 +25,9 @@
 // not decode answers INVALID_INPUT, an *Error returned by a method keeps its
 // code, any other error answers CodeInternal, and a Go panic in a method
 // answers CodeInternal too (after its stack is logged) instead of trapping.
+// What recover cannot catch still traps and costs the instance: a panic in a
+// goroutine the app started, and fatal runtime errors such as running out
+// of memory.
 //
 // The package builds on every platform: the wasm exports and imports live
 // behind the wasip1 build tag, and a Mux can be driven natively, with a fake

@@ -46,14 +46,18 @@ func (m *module) call(methodPtr uintptr, methodLen uint32, inPtr uintptr, inLen 
 	in, iStart, okI := m.arena.slice(inPtr, int(inLen))
 	var out []byte
 	if okM && okI {
-		m.fallback = nil
 		out = m.mux.serve(context.Background(), method, in)
 	} else {
-		m.fallback = errorEnvelope(&Error{
+		out = errorEnvelope(&Error{
 			Code:    abi.CodeInvalidInput,
 			Message: "method or input lies outside the buffers slotbox_alloc returned",
 		})
-		out = m.fallback
+	}
+	// An envelope outside the Mux's buffer (the one above, or a re-entered
+	// call's) stays reachable, so in place, until the next call.
+	m.fallback = nil
+	if len(out) > 0 && addrOf(out) != addrOf(m.mux.out.Bytes()) {
+		m.fallback = out
 	}
 	// The call consumed its buffers, also those it refused; freeing an
 	// address twice, or one that starts no buffer, does nothing.

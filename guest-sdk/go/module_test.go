@@ -1,6 +1,7 @@
 package slotbox
 
 import (
+	"context"
 	"testing"
 	"unsafe"
 
@@ -125,5 +126,35 @@ func TestModuleAllocFree(t *testing.T) {
 	m.free(0)
 	if len(m.arena.pinned) != 0 {
 		t.Fatal("buffer still pinned after free")
+	}
+}
+
+// reentrant calls back into its module from inside a method, as a host
+// function that re-entered slotbox_call would.
+type reentrant struct {
+	m     *module
+	inner string
+	t     *testing.T
+}
+
+func (r *reentrant) ListCalendars(context.Context, *abi.CalendarListCalendarsInput) ([]abi.IntegrationCalendar, error) {
+	method := hostWrite(r.t, r.m, abi.MethodAppCheckKeys)
+	ptr, n := r.m.call(method, uint32(len(abi.MethodAppCheckKeys)), 0, 0)
+	r.inner = hostRead(r.t, r.m, ptr, n)
+	return nil, nil
+}
+
+func TestModuleReentrantCall(t *testing.T) {
+	mux := NewMux()
+	r := &reentrant{t: t}
+	mux.Register(r)
+	r.m = newModule(mux)
+	method := hostWrite(t, r.m, abi.MethodCalendarListCalendars)
+	ptr, n := r.m.call(method, uint32(len(abi.MethodCalendarListCalendars)), 0, 0)
+	if got := hostRead(t, r.m, ptr, n); got != `{"ok":[]}` {
+		t.Fatalf("outer call answered %s", got)
+	}
+	if want := `{"error":{"code":"INTERNAL","message":"slotbox_call re-entered","retryable":false}}`; r.inner != want {
+		t.Fatalf("inner call answered %s, want %s", r.inner, want)
 	}
 }

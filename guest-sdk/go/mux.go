@@ -83,7 +83,7 @@ func (m *Mux) serve(ctx context.Context, method, in []byte) []byte {
 		})
 		return m.out.Bytes()
 	}
-	res, err := run(ctx, string(method), h, in)
+	res, err := run(ctx, method, h, in)
 	if err != nil {
 		m.writeError(toError(err))
 		return m.out.Bytes()
@@ -100,7 +100,7 @@ func (m *Mux) serve(ctx context.Context, method, in []byte) []byte {
 }
 
 // run calls h and turns a panic into an error, after logging its stack.
-func run(ctx context.Context, method string, h handler, in []byte) (res any, err error) {
+func run(ctx context.Context, method []byte, h handler, in []byte) (res any, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			msg := fmt.Sprintf("panic in %s: %v", method, v)

@@ -211,6 +211,8 @@ func TestWasmEcho(t *testing.T) {
 			"url":"https://echo.slotbox.invalid/events/` + hashUID + `","iCalUID":"` + hashUID + `"}}`},
 		{"createEvent app error", nil, abi.MethodCalendarCreateEvent, `{"event":{"title":""}}`,
 			`{"error":{"code":"INVALID_INPUT","message":"event needs title, startTime and endTime","retryable":false}}`},
+		{"a Go panic answers INTERNAL", nil, abi.MethodCalendarCreateEvent, `{"event":{"title":"panic","startTime":"s","endTime":"e"}}`,
+			`{"error":{"code":"INTERNAL","message":"panic in calendar.createEvent: runtime error: index out of range [0] with length 0","retryable":false}}`},
 		{"listCalendars", nil, abi.MethodCalendarListCalendars, `{}`,
 			`{"ok":[{"externalId":"echo-primary","integration":"go-echo_calendar","name":"Echo","primary":true,"email":"echo@slotbox.invalid"}]}`},
 		{"getAvailability with nothing stored", nil, abi.MethodCalendarGetAvailability, window, `{"ok":[]}`},
@@ -246,13 +248,15 @@ func TestWasmEcho(t *testing.T) {
 	}
 
 	logs := host.Logs()
-	var sawCreate, sawWarn bool
+	var sawCreate, sawWarn, sawPanic bool
 	for _, l := range logs {
 		sawCreate = sawCreate || (l.Level == abi.LogInfo && l.Message == "created event uid=ical-1@x attendees=0")
 		sawWarn = sawWarn || (l.Level == abi.LogWarn && strings.HasPrefix(l.Message, "skipping unreadable busy time"))
+		sawPanic = sawPanic || (l.Level == abi.LogError && strings.HasPrefix(l.Message, "panic in calendar.createEvent") &&
+			strings.Contains(l.Message, "main.app.CreateEvent"))
 	}
-	if !sawCreate || !sawWarn {
-		t.Fatalf("logs lack the createEvent info line or the busy-time warning: %+v", logs)
+	if !sawCreate || !sawWarn || !sawPanic {
+		t.Fatalf("logs lack the createEvent info line, the busy-time warning or the panic's stack: %+v", logs)
 	}
 	if g.stderr.Len() > 0 {
 		t.Fatalf("module wrote to stdout/stderr: %s", g.stderr)

@@ -12,6 +12,9 @@
 //     whether it is set.
 //   - calendar.updateEvent and calendar.deleteEvent are left out: they answer
 //     NOT_IMPLEMENTED, like every method of another category.
+//   - An event titled "panic" makes createEvent index past the attendees on
+//     purpose: the SDK recovers the Go runtime panic, logs its stack and
+//     answers INTERNAL, and the instance stays usable.
 //
 // Every method logs through the SDK's slog handler. The manifest grants kv
 // and the reveal of "api_key"; the module imports kv_get, vault_get, log and
@@ -49,6 +52,9 @@ func (a app) CreateEvent(ctx context.Context, in *abi.CalendarCreateEventInput) 
 	ev := &in.Event
 	if ev.Title == "" || ev.StartTime == "" || ev.EndTime == "" {
 		return nil, slotbox.Errorf(abi.CodeInvalidInput, "event needs title, startTime and endTime")
+	}
+	if ev.Title == "panic" {
+		_ = ev.Attendees[len(ev.Attendees)] // index out of range, on purpose
 	}
 	uid := ev.ICalUID
 	if uid == "" {
