@@ -38,18 +38,30 @@
 // A body is split into regions: the function region holds every instruction
 // outside all loops; each loop's region holds the instructions inside it but
 // outside nested loops. The only backward edges in WebAssembly are branches to
-// a loop label, which re-enter that loop at its header. Hence an instruction of
-// the function region runs at most once per call, and an instruction of a loop
-// region at most once per entry to that loop's header (the first entry and
-// every back edge both pass the header). Charging the function region's size at
-// function entry and the loop region's size right after every loop header thus
-// charges at least one unit for every instruction executed, no matter which
-// forward branches are taken (both arms of an if are charged). Calls charge the
-// callee's own cost in the callee. The bound counts instructions, not their
-// run time; the bulk operations whose run time grows with an operand
-// (memory.fill/copy/init, table.fill/copy/init/grow) are additionally charged
-// their length at run time, one unit per 16 bytes (two table entries), before
-// they run, so the host can refuse them before the work is done.
+// a loop label, which re-enter that loop at its header. Within one call (for
+// the function region) or one pass from a loop's header to its next header
+// entry or exit (for a loop region), control therefore only moves forward
+// through the region, and the instructions it runs form a single path through
+// the region's forward control-flow graph, in which a nested loop is one node
+// (its own charges cover its body; its exits continue where it was entered).
+//
+// The cost of a region is the length of its longest such path, in
+// instructions: at most the region's instruction count (the bound the
+// original design asked for), usually far less, since an if's arms count
+// their maximum rather than their sum and a branch ends a path. Charging the
+// function region's cost at function entry and a loop region's cost right
+// after every loop header (the first entry and every back edge pass it)
+// charges at least one unit for every instruction executed. Calls charge the
+// callee's cost in the callee. For standard Go modules, whose code generator
+// wraps every function in a dispatch loop that each jump re-enters, the
+// longest path is the longest run between two jumps; the region's size
+// over-charged a JSON call about 100-fold, the path about 20-fold.
+//
+// The bound counts instructions, not their run time; the bulk operations
+// whose run time grows with an operand (memory.fill/copy/init,
+// table.fill/copy/init/grow) are additionally charged their length at run
+// time, one unit per 16 bytes (two table entries), before they run, so the
+// host can refuse them before the work is done.
 //
 // # Charge sequences
 //
@@ -58,19 +70,24 @@
 //	global.get F; i64.const cost; i64.sub; global.set F
 //	global.get F; i64.const 0; i64.lt_s; if; call refuel; end
 //
-// Inside loops the fuel is kept in a local L (appended to the function's
-// locals, so no local index shifts): before the outermost loop of a nest L is
-// loaded from F, each loop header charges L
+// Loops that contain calls use the same sequence at their header. When a
+// function's first loop is reached through straight-line code and contains
+// calls (every standard Go function), the entry charge is folded into that
+// loop's charge: one charge per call instead of two, at the price of charging
+// the small entry region on every iteration.
+//
+// In a loop nest without calls the fuel is kept in a local L (appended to the
+// function's locals, so no local index shifts): before the outermost loop L
+// is loaded from F, each loop header charges L
 //
 //	local.get L; i64.const cost; i64.sub; local.tee L; i64.const 0; i64.lt_s
 //	if; local.get L; global.set F; call refuel; global.get F; local.set L; end
 //
-// and L is written back to F wherever control can leave the loop nest (after
-// the outermost loop's end, before a branch or return that exits it) and
-// around every call inside it, so the callee, refuel and the host always see
-// the current value. wazero keeps L in a register; charging the global in a
-// tight loop costs ~1.3x (store-to-load latency on every iteration), charging
-// the local ~1.0x.
+// and L is written back to F wherever control can leave the nest (after the
+// outermost loop's end, before a branch or return that exits it), so
+// refuel, the host and callers always see the current value. wazero keeps L
+// in a register; charging the global in a tight loop costs ~1.3x (a
+// store-to-load dependency on every iteration), charging the local ~1.0x.
 //
 // After a call returns, F holds the remaining fuel exactly (it can be below
 // zero by at most the last charge if refuel returned without granting more).

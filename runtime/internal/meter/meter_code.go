@@ -27,11 +27,10 @@ const (
 	valI64       = 0x7e
 )
 
-// frame is an open block, loop or if (or the function body itself).
+// frame is an open block, loop or if (or the function body itself) during
+// emit.
 type frame struct {
 	loop bool
-	// region is the cost region the frame's instructions are charged to.
-	region int
 	// outerLoops counts the loops enclosing the frame; zero means control
 	// continuing after the frame's end is outside every loop.
 	outerLoops int
@@ -124,99 +123,6 @@ func (f *funcRewrite) rewrite(out []byte, body []byte, fn uint32, ft funcType, b
 	}
 	out = appendU32(out, uint32(len(f.out)))
 	return append(out, f.out...), nil
-}
-
-// bodyInfo is what scan learns about a function body.
-type bodyInfo struct {
-	// costs holds the cost of every region: [0] is the function region,
-	// [k] the k-th loop in body order.
-	costs []int64
-	// cached tells, for each outermost loop in body order, whether the fuel
-	// is kept in a local inside it: only in nests without calls, where no
-	// write-backs are needed on the hot path.
-	cached []bool
-	// fold is set when the first loop header is reached from the function
-	// entry through straight-line code only (no branch, if, call or
-	// return) and that loop contains calls. The function region is then
-	// charged at that header instead of at entry, on every iteration: an
-	// over-estimate, but one charge fewer per call. Standard Go's code
-	// generator puts a dispatch loop at the top of every function, so this
-	// halves its charges.
-	fold               bool
-	needLocal, hasBulk bool
-}
-
-// scan checks the block structure of expr and measures its regions.
-func (f *funcRewrite) scan(expr []byte) (bodyInfo, error) {
-	d := &f.dec
-	d.r = reader{buf: expr}
-	info := bodyInfo{costs: []int64{0}}
-	frames := []frame{{}}
-	loops := 0
-	straight := true
-	for len(frames) > 0 {
-		if d.r.eof() {
-			return info, d.r.errorf("body ends inside %d open blocks", len(frames))
-		}
-		in, err := d.next()
-		if err != nil {
-			return info, err
-		}
-		info.costs[frames[len(frames)-1].region]++
-		switch in.class {
-		case opPlain, opBlock, opLoop, opEnd:
-			if in.class == opBlock && expr[in.start] == 0x04 { // if
-				straight = false
-			}
-		default:
-			straight = false
-		}
-		switch in.class {
-		case opBlock:
-			frames = append(frames, frame{region: frames[len(frames)-1].region, outerLoops: loops})
-		case opLoop:
-			if len(info.costs) == 1 {
-				info.fold = straight
-			}
-			frames = append(frames, frame{loop: true, region: len(info.costs), outerLoops: loops})
-			info.costs = append(info.costs, 0)
-			if loops == 0 {
-				info.cached = append(info.cached, true)
-			}
-			loops++
-		case opEnd:
-			if frames[len(frames)-1].loop {
-				loops--
-			}
-			frames = frames[:len(frames)-1]
-		case opBr:
-			if uint64(in.idx) >= uint64(len(frames)) {
-				return info, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, in.idx, len(frames))
-			}
-		case opBrTable:
-			for _, l := range d.labels {
-				if uint64(l) >= uint64(len(frames)) {
-					return info, fmt.Errorf("offset[%#x]: %w: branch depth %d with %d labels", in.start, ErrMalformed, l, len(frames))
-				}
-			}
-		case opCall, opCallIndirect:
-			if loops > 0 {
-				info.cached[len(info.cached)-1] = false
-			}
-		case opBulk:
-			info.hasBulk = true
-		}
-	}
-	if !d.r.eof() {
-		return info, d.r.errorf("%d bytes after the body's end", d.r.remaining())
-	}
-	for _, c := range info.cached {
-		info.needLocal = info.needLocal || c
-	}
-	// A loop without calls charges its local cheaply and is often a hot leaf
-	// loop; keep its count exact.
-	info.fold = info.fold && !info.cached[0]
-	return info, nil
 }
 
 // emit copies expr to f.out with the charges, write-backs, depth updates and

@@ -21,9 +21,9 @@ func instantiateLoops(t *testing.T, ctx context.Context, opts Options, h *testMe
 	return mod
 }
 
-// TestFuelCharges checks the exact charge of known code: count(n) runs its
-// 3 outer instructions once and its 9 loop instructions n times; fill(n)
-// runs 5 instructions plus n/16 units for the bytes filled.
+// TestFuelCharges checks the exact charge of known code (see loops.wat):
+// count(n) runs its 3 outer instructions once and its 9 loop instructions n
+// times; fill(n) runs 5 instructions plus n/16 units for the bytes filled.
 func TestFuelCharges(t *testing.T) {
 	tests := []struct {
 		fn   string
@@ -36,7 +36,10 @@ func TestFuelCharges(t *testing.T) {
 		{"fill", 0, 5},
 		{"fill", 65536, 5 + 65536/16},
 		{"calls", 100, 100 * 15},
-		{"rec", 10, 11 * 13}, // 11 calls of 13 instructions (both if arms)
+		// 11 calls; the longest path through rec's body is the else arm:
+		// local.get i32.eqz if [i32.const else] i32.const local.get
+		// i32.const i32.sub call i32.add end end = 11 of its 13 instructions.
+		{"rec", 10, 11 * 11},
 	}
 	ctx := context.Background()
 	for _, tt := range tests {
