@@ -25,9 +25,11 @@ const Schema = `CREATE TABLE IF NOT EXISTS vault_credentials (
 	updated_at      INTEGER NOT NULL
 ) STRICT`
 
-// Store keeps sealed credentials in a SQLite database.
+// Store keeps sealed credentials in a SQLite database. The read on every
+// host call (Get) is a statement prepared once; Close releases it.
 type Store struct {
-	db *sql.DB
+	db  *sql.DB
+	get *sql.Stmt
 }
 
 var _ vault.CredentialStore = (*Store)(nil)
@@ -37,13 +39,21 @@ func New(ctx context.Context, db *sql.DB) (*Store, error) {
 	if _, err := db.ExecContext(ctx, Schema); err != nil {
 		return nil, fmt.Errorf("vaultsql: create table: %w", err)
 	}
-	return &Store{db: db}, nil
+	get, err := db.PrepareContext(ctx, `SELECT `+columns+` FROM vault_credentials WHERE installation_id = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("vaultsql: prepare: %w", err)
+	}
+	return &Store{db: db, get: get}, nil
 }
+
+// Close releases the prepared statement; it does not close the database.
+func (s *Store) Close() error { return s.get.Close() }
+
+const columns = `installation_id, app, ciphertext, invalid, invalid_reason, invalid_since`
 
 // Get implements vault.CredentialStore.
 func (s *Store) Get(ctx context.Context, installation string) (vault.Sealed, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT installation_id, app, ciphertext, invalid, invalid_reason, invalid_since
-		FROM vault_credentials WHERE installation_id = ?`, installation)
+	row := s.get.QueryRowContext(ctx, installation)
 	rec, err := scan(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return vault.Sealed{}, fmt.Errorf("vaultsql: installation[%s]: %w", installation, vault.ErrNotFound)
@@ -86,7 +96,7 @@ func (s *Store) SetStatus(ctx context.Context, installation string, st vault.Sta
 
 // List implements vault.CredentialStore.
 func (s *Store) List(ctx context.Context, after string, limit int) ([]vault.Sealed, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT installation_id, app, ciphertext, invalid, invalid_reason, invalid_since
+	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+`
 		FROM vault_credentials WHERE installation_id > ? ORDER BY installation_id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("vaultsql: list after installation[%s]: %w", after, err)
