@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/slotbox/slotbox/abi"
 )
@@ -79,7 +80,7 @@ func (m *Mux) serve(ctx context.Context, method, in []byte) []byte {
 	if !ok {
 		m.writeError(&Error{
 			Code:    abi.CodeNotImplemented,
-			Message: truncate(fmt.Sprintf("method %q is not implemented by this app", method), maxMessageBytes),
+			Message: truncate("method "+strconv.Quote(string(method))+" is not implemented by this app", maxMessageBytes),
 		})
 		return m.out.Bytes()
 	}

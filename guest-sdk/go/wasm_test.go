@@ -415,19 +415,27 @@ func TestWasmManifestsGrantImports(t *testing.T) {
 // BenchmarkWasmBenchCall is the wasm side of the native-versus-wasm
 // comparison (the native side is benchevent.BenchmarkProcess): per op, what
 // the runtime does for one call on a warm instance: two slotbox_alloc, two
-// writes, slotbox_call, reading the envelope and slotbox_free.
+// writes, slotbox_call, reading the envelope and slotbox_free. The
+// not-implemented case measures the SDK's fixed cost per call.
 func BenchmarkWasmBenchCall(b *testing.B) {
 	g := loadGuest(b, "go-bench", &slotboxtest.Host{})
-	in := string(benchevent.Sample())
-	want := g.call(abi.MethodCalendarCreateEvent, in)
-	for range 1000 { // warm the guest's heap
-		g.call(abi.MethodCalendarCreateEvent, in)
-	}
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if got := g.call(abi.MethodCalendarCreateEvent, in); len(got) != len(want) {
-			b.Fatalf("answered %s", got)
-		}
+	for _, bc := range []struct{ name, method, in string }{
+		{"createEvent", abi.MethodCalendarCreateEvent, string(benchevent.Sample())},
+		{"not-implemented", abi.MethodAppCheckKeys, `{}`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			g.t = b
+			want := g.call(bc.method, bc.in)
+			for range 1000 { // warm the guest's heap
+				g.call(bc.method, bc.in)
+			}
+			b.SetBytes(int64(len(bc.in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if got := g.call(bc.method, bc.in); len(got) != len(want) {
+					b.Fatalf("answered %s", got)
+				}
+			}
+		})
 	}
 }
