@@ -109,3 +109,25 @@ func TestCreateAPIKeyUnknownTenant(t *testing.T) {
 	_, _, err := s.CreateAPIKey(context.Background(), "ten_missing", "x")
 	isErr(t, err, ErrNotFound)
 }
+
+// FuzzTenantByAPIKey: any string other than the real key is ErrNotFound,
+// never a panic or another error.
+func FuzzTenantByAPIKey(f *testing.F) {
+	s := openTest(f)
+	ctx := context.Background()
+	ten := must(s.CreateTenant(ctx, "Acme"))(f)
+	_, key := mustKey(f, s, ten.ID)
+	for _, seed := range []string{key, "", "sbk_", key[:apiKeyLen-1], key + "x", strings.ToUpper(key), "sbk_" + strings.Repeat("_", apiKeyLen-4)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, k string) {
+		got, err := s.TenantByAPIKey(ctx, k)
+		if k == key {
+			if err != nil || got.ID != ten.ID {
+				t.Fatalf("real key: %+v, %v", got, err)
+			}
+			return
+		}
+		isErr(t, err, ErrNotFound)
+	})
+}

@@ -66,13 +66,25 @@ func (q *queries) AdminListInstallations(ctx context.Context, f InstallationFilt
 	return q.listInstallations(ctx, "admin list installations", "", f, p)
 }
 
+// Two texts, not one with "(? = ” OR tenant_id = ?)": SQLite plans before
+// it sees the arguments, and only a plain tenant_id = ? uses the index.
+const installationFilters = `AND (? = '' OR i.app_id = ?) AND (? = '' OR a.category = ?) AND (? = '' OR i.status = ?)`
+
+var (
+	listInstallationsTenantSQL = `SELECT ` + installationColumns + ` FROM installations i JOIN apps a ON a.id = i.app_id
+		WHERE i.tenant_id = ? AND i.id > ? ` + installationFilters + ` ORDER BY i.id LIMIT ?`
+	listInstallationsAdminSQL = `SELECT ` + installationColumns + ` FROM installations i JOIN apps a ON a.id = i.app_id
+		WHERE i.id > ? ` + installationFilters + ` ORDER BY i.id LIMIT ?`
+)
+
 func (q *queries) listInstallations(ctx context.Context, op, tenantID string, f InstallationFilter, p Page) ([]Installation, string, error) {
 	n := p.limit()
-	rows, err := q.r.QueryContext(ctx, `SELECT `+installationColumns+` FROM installations i JOIN apps a ON a.id = i.app_id
-		WHERE (? = '' OR i.tenant_id = ?) AND i.id > ?
-		AND (? = '' OR i.app_id = ?) AND (? = '' OR a.category = ?) AND (? = '' OR i.status = ?)
-		ORDER BY i.id LIMIT ?`,
-		tenantID, tenantID, p.After, f.AppID, f.AppID, f.Category, f.Category, f.Status, f.Status, n+1)
+	args := []any{p.After, f.AppID, f.AppID, f.Category, f.Category, f.Status, f.Status, n + 1}
+	query := listInstallationsAdminSQL
+	if tenantID != "" {
+		query, args = listInstallationsTenantSQL, append([]any{tenantID}, args...)
+	}
+	rows, err := q.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, "", mapErr(op, err, fkMissing)
 	}
