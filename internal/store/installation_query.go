@@ -66,10 +66,12 @@ func (q *queries) AdminListInstallations(ctx context.Context, f InstallationFilt
 	return q.listInstallations(ctx, "admin list installations", "", f, p)
 }
 
-// Two texts, not one with "(? = ” OR tenant_id = ?)": SQLite plans before
-// it sees the arguments, and only a plain tenant_id = ? uses the index.
+// installationFilters are the optional filters of the installation lists.
 const installationFilters = `AND (? = '' OR i.app_id = ?) AND (? = '' OR a.category = ?) AND (? = '' OR i.status = ?)`
 
+// The tenant and admin lists are two query texts rather than one with an
+// optional tenant condition: SQLite plans before it sees the arguments, and
+// only a plain tenant_id = ? uses the tenant index.
 var (
 	listInstallationsTenantSQL = `SELECT ` + installationColumns + ` FROM installations i JOIN apps a ON a.id = i.app_id
 		WHERE i.tenant_id = ? AND i.id > ? ` + installationFilters + ` ORDER BY i.id LIMIT ?`
