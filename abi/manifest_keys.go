@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package abi
 
 // ValidateKeys checks an installation's keys (a JSON object) against the

@@ -83,7 +83,11 @@ func (e *Engine) compiledModule(ctx context.Context, sha string, wasm []byte, in
 			return m, nil
 		}
 		e.mu.Unlock()
-		metered, err := meter.Instrument(wasm, meter.Options{MaxCallDepth: e.cfg.maxCallDepth})
+		bounded, err := capTables(wasm, info, e.cfg.maxTableEntries)
+		if err != nil {
+			return nil, &ValidationError{Violations: []Violation{{Rule: RuleMalformed, Message: err.Error()}}}
+		}
+		metered, err := meter.Instrument(bounded, meter.Options{MaxCallDepth: e.cfg.maxCallDepth})
 		if err != nil {
 			return nil, meterViolation(err)
 		}

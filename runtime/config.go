@@ -35,7 +35,7 @@ var defaultConfig = Config{
 	maxLog:           64 << 10,
 	maxHostInput:     2 << 20,
 	timeout:          2 * time.Second,
-	fuel:             500_000_000,
+	fuel:             20_000_000_000,
 	fuelChunk:        1 << 20,
 	maxCallDepth:     16384,
 	maxTableEntries:  100_000,
@@ -71,7 +71,7 @@ func (c Config) WithMaxLog(n int) Config { c.maxLog = n; return c }
 func (c Config) WithTimeout(d time.Duration) Config { c.timeout = d; return c }
 
 // WithFuel sets the instruction budget of one call or instantiation
-// (default 500M units; one unit is about one Wasm instruction).
+// (default 20G units; see docs/runtime.md for what a unit costs).
 func (c Config) WithFuel(n int64) Config { c.fuel = n; return c }
 
 // WithFuelChunk sets how much fuel a guest runs on before it hands control

@@ -21,7 +21,7 @@ const (
 	RulePermission = "permission" // imports a host function its manifest does not grant
 	RuleExport     = "export"     // lacks a required export or has the wrong signature
 	RuleMemory     = "memory"     // declared memory over the limit, or imported or shared
-	RuleTable      = "table"      // a table without a maximum, or over the entry cap
+	RuleTable      = "table"      // a table whose minimum is over the entry cap
 	RuleLocals     = "locals"     // a function declares more locals than the runtime compiles
 	RuleLimit      = "limit"      // another size limit of the module (functions, body size)
 	RuleReserved   = "reserved"   // uses a name the runtime reserves for metering
@@ -143,16 +143,12 @@ func checkShape(wasm []byte, m *abi.Manifest, cfg Config, hostFuncs map[string]a
 				mem.min, mem.min*pageSize>>20, cfg.memoryPages(), cfg.memoryPages()*pageSize>>20)
 		}
 	}
-	// wazero backs every table entry with host memory that the linear-memory
-	// limit does not cover, and table.grow is bounded only by the declared
-	// maximum: so a table must declare one, within the cap.
+	// Tables get a bounded maximum when compiled (capTables); a minimum
+	// over the cap would cost that much host memory at instantiation.
 	for i, tab := range info.tables {
-		name := fmt.Sprintf("table[%d]", i)
-		switch {
-		case !tab.hasMax:
-			vs.add(RuleTable, name, "%s declares no maximum; tables must be bounded (at most %d entries)", name, cfg.maxTableEntries)
-		case tab.max > cfg.maxTableEntries || tab.min > cfg.maxTableEntries:
-			vs.add(RuleTable, name, "%s allows %d entries, over the limit of %d", name, max(tab.min, tab.max), cfg.maxTableEntries)
+		if tab.min > cfg.maxTableEntries {
+			name := fmt.Sprintf("table[%d]", i)
+			vs.add(RuleTable, name, "%s declares %d entries, over the limit of %d", name, tab.min, cfg.maxTableEntries)
 		}
 	}
 	for _, ex := range info.exports {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slotbox/slotbox/abi"
+	"github.com/slotbox/slotbox/internal/devhost"
 	"github.com/slotbox/slotbox/runtime"
 )
 
@@ -73,7 +74,7 @@ func invokeCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "slotbox invoke: %v\n", err)
 		return exitFailure
 	}
-	env, logs, err := invoke(ctx, files, method, f, stdin)
+	env, logs, err := invoke(ctx, files, method, f, stdin, stderr)
 	for _, l := range logs {
 		fmt.Fprintf(stderr, "%s %s\n", l.Level, l.Message)
 	}
@@ -90,7 +91,7 @@ func invokeCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 }
 
 // invoke loads, binds and calls; an error means the call never ran.
-func invoke(ctx context.Context, files appFiles, method string, f invokeFlags, stdin io.Reader) (abi.Envelope, []runtime.LogLine, error) {
+func invoke(ctx context.Context, files appFiles, method string, f invokeFlags, stdin io.Reader, stderr io.Writer) (abi.Envelope, []runtime.LogLine, error) {
 	m, wasm, err := loadApp(files)
 	if err != nil {
 		return abi.Envelope{}, nil, err
@@ -131,12 +132,12 @@ func invoke(ctx context.Context, files appFiles, method string, f invokeFlags, s
 		return abi.Envelope{}, nil, err
 	}
 	defer app.Close(ctx)
-	h, err := newLocalHost(ctx, m, keys, f.allowNet, f.allowHTTP)
+	h, err := devhost.New(ctx, m, keys, devhost.Options{AllowNet: f.allowNet, AllowHTTP: f.allowHTTP, Audit: stderr})
 	if err != nil {
 		return abi.Envelope{}, nil, err
 	}
-	defer h.close()
-	res := app.Call(ctx, runtime.CallRequest{Installation: localInstallation, Method: method, Input: input, Funcs: h.funcs})
+	defer h.Close()
+	res := app.Call(ctx, runtime.CallRequest{Installation: devhost.Installation, Method: method, Input: input, Funcs: h.Funcs})
 	if res.LogsDropped > 0 {
 		res.Logs = append(res.Logs, runtime.LogLine{Level: abi.LogWarn, Message: fmt.Sprintf("(%d log lines dropped over the cap)", res.LogsDropped)})
 	}

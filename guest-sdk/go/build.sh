@@ -21,7 +21,7 @@ if [ "${1:-}" = "--check" ]; then
   trap 'rm -rf "$out"' EXIT
 fi
 
-for name in echo httpcal bench; do
+for name in echo httpcal bench conformance; do
   env -u GOFLAGS CGO_ENABLED=0 GOOS=wasip1 GOARCH=wasm GOWASM= GOEXPERIMENT= GOTOOLCHAIN=local \
     go build -trimpath -buildvcs=false -buildmode=c-shared -ldflags=-buildid= \
     -o "$out/go-$name.wasm" "./guest-sdk/go/examples/$name"

@@ -2,6 +2,7 @@ package slotbox
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/slotbox/slotbox/abi"
@@ -238,4 +239,16 @@ var binders = [...]struct {
 		}
 		return nil
 	}},
+}
+
+// HandleFunc serves a method outside the catalogue (an app's own test or
+// admin method, say) with f, which gets the raw input JSON and returns a
+// value to encode as the result.
+func HandleFunc(method string, f func(ctx context.Context, in json.RawMessage) (any, error)) {
+	defaultMux.HandleFunc(method, f)
+}
+
+// HandleFunc is the package-level HandleFunc for one Mux.
+func (m *Mux) HandleFunc(method string, f func(ctx context.Context, in json.RawMessage) (any, error)) {
+	m.handle(method, func(ctx context.Context, in []byte) (any, error) { return f(ctx, in) })
 }
