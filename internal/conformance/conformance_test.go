@@ -8,7 +8,7 @@ import (
 )
 
 // sdks are the guest SDKs whose conformance app must be present.
-var sdks = []string{"c", "go"}
+var sdks = []string{"c", "go", "as"}
 
 // TestSDKConformance runs every case against each SDK's conformance app.
 func TestSDKConformance(t *testing.T) {
