@@ -232,3 +232,16 @@ test("Cal.com types read inputs and write results with Cal.com's field names", (
   assert.equal(empty.ok.uid, null);
   assert.equal(empty.ok.attendees, 0);
 });
+
+test("abort, trace and seed go to allowed imports", () => {
+  const imports = g.imports();
+  assert.ok(imports.every((i) => i.startsWith("slotbox.") || i.startsWith("wasi_snapshot_preview1.")), imports.join(","));
+  assert.ok(imports.includes("wasi_snapshot_preview1.random_get"));
+  g.host.logs = [];
+  assert.deepEqual(g.call("probe.random", {}), { ok: true });
+  assert.deepEqual(g.host.logs, ["0:trace: rolling 42.0"]);
+  g.host.logs = [];
+  assert.throws(() => g.call("probe.abort", { why: "here" }), WebAssembly.RuntimeError);
+  assert.equal(g.host.logs.length, 1);
+  assert.match(g.host.logs[0], /^3:abort: boom here at tests\/probe\.ts:\d+:\d+$/);
+});

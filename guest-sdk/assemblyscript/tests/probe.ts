@@ -158,3 +158,16 @@ register("probe.types", (input: Value): Result => {
   out.endObject();
   return ok(out);
 });
+
+// probe.abort aborts with a message: the runtime hook logs it, then traps.
+register("probe.abort", (input: Value): Result => {
+  assert(false, "boom " + input.get("why").asString());
+  return ok(false);
+});
+
+// probe.random uses Math.random (seeded through WASI) and trace (logged at debug).
+register("probe.random", (input: Value): Result => {
+  trace("rolling", 1, 42);
+  const r = Math.random();
+  return ok(r >= 0 && r < 1);
+});
