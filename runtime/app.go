@@ -20,7 +20,8 @@ type App struct {
 	engine   *Engine
 	sha256   string
 	manifest *abi.Manifest
-	mod      *compiledModule
+	mod      *compiledModule // slotbox/1 apps
+	ext      *extismApp      // Extism apps (abi.ExtismVersion)
 	hasFree  bool
 	hasInit  bool
 
@@ -39,13 +40,19 @@ func (a *App) Manifest() *abi.Manifest { return a.manifest }
 // it. A module already compiled (same sha256) is not compiled again, and
 // with a cache directory a restart reuses the machine code on disk.
 // A refused module yields a *ValidationError listing every reason.
+// An Extism plugin (manifest abi extism/1, or a module importing
+// extism:host/env without the slotbox/1 marker) takes the Extism path,
+// described in extism.go; it is compiled once per call of Compile.
 func (e *Engine) Compile(ctx context.Context, wasm []byte, m *abi.Manifest) (*App, error) {
 	if m == nil {
 		return nil, errors.New("compile: manifest is required")
 	}
+	if wantsExtism(wasm, m) {
+		return e.compileExtism(ctx, wasm, m)
+	}
 	if m.ABI != "" && m.ABI != abi.Version {
 		return nil, &ValidationError{Violations: []Violation{{Rule: RuleABI, Name: m.ABI,
-			Message: fmt.Sprintf("this runtime path serves %q; use the Extism path for %q", abi.Version, abi.ExtismVersion)}}}
+			Message: fmt.Sprintf("the runtime serves %q and %q", abi.Version, abi.ExtismVersion)}}}
 	}
 	info, vs := checkShape(wasm, m, e.cfg, e.hostFuncs)
 	if err := vs.err(); err != nil {
@@ -185,7 +192,11 @@ func (a *App) Close(ctx context.Context) error {
 	for _, in := range idle {
 		in.close(ctx)
 	}
-	e.release(ctx, a.sha256)
+	if a.ext != nil {
+		a.ext.close(ctx)
+	} else {
+		e.release(ctx, a.sha256)
+	}
 	return nil
 }
 

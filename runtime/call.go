@@ -83,6 +83,9 @@ func (a *App) Call(ctx context.Context, req CallRequest) *Result {
 // invoke writes the method and input into the guest, calls slotbox_call and
 // reads the envelope back. healthy is false when the instance must go.
 func (in *instance) invoke(st *callState, method string, input []byte) (env abi.Envelope, healthy bool) {
+	if in.ext != nil {
+		return in.invokeExtism(st, method, input)
+	}
 	e := in.pool.app.engine
 	mptr, err := in.write(st, []byte(method))
 	if err != nil {

@@ -28,6 +28,10 @@ type instance struct {
 	// state is the call being served; the WASI writers and nanosleep read it.
 	state *callState
 
+	// ext is the Extism half of an instance of an Extism app (alloc, call
+	// and free are then unused); nil for slotbox/1.
+	ext *extismInstance
+
 	lruElem  *list.Element
 	lastUsed time.Time
 	memBytes uint64
@@ -37,20 +41,14 @@ type instance struct {
 // instantiate creates an instance, running the start function and
 // _initialize under the same limits as a call.
 func (p *pool) instantiate(ctx context.Context, st *callState) (*instance, error) {
+	if p.app.ext != nil {
+		return p.instantiateExtism(ctx, st)
+	}
 	a := p.app
 	e := a.engine
 	in := &instance{pool: p, state: st}
 	st.inst = in
-	mc := wazero.NewModuleConfig().
-		WithName("").
-		WithStartFunctions().
-		WithSysWalltime().
-		WithSysNanotime().
-		WithNanosleep(in.nanosleep).
-		WithOsyield(goruntime.Gosched).
-		WithRandSource(rand.Reader).
-		WithStdout(guestWriter{in: in, level: abi.LogInfo}).
-		WithStderr(guestWriter{in: in, level: abi.LogError})
+	mc := in.moduleConfig().WithName("").WithStartFunctions()
 	mod, err := e.rt.InstantiateModule(st.withState(ctx), a.mod.cm, mc)
 	if err != nil {
 		return nil, err
@@ -59,14 +57,9 @@ func (p *pool) instantiate(ctx context.Context, st *callState) (*instance, error
 	in.alloc = mod.ExportedFunction(abi.AllocExport)
 	in.call = mod.ExportedFunction(abi.CallExport)
 	in.free = mod.ExportedFunction(abi.FreeExport)
-	fuel, ok := mod.ExportedGlobal(meter.ExportFuel).(api.MutableGlobal)
-	if !ok {
-		in.close(ctx)
-		return nil, fmt.Errorf("instance of app[%s] lacks the fuel global", a.sha256[:12])
-	}
-	in.fuel = fuel
-	if e.cfg.maxCallDepth > 0 {
-		in.depth, _ = mod.ExportedGlobal(meter.ExportDepth).(api.MutableGlobal)
+	if err := in.bindMeter(); err != nil {
+		_ = mod.Close(ctx)
+		return nil, err
 	}
 	e.mu.Lock()
 	e.live++
@@ -83,11 +76,54 @@ func (p *pool) instantiate(ctx context.Context, st *callState) (*instance, error
 	return in, nil
 }
 
+// moduleConfig is the WASI every guest gets: real clocks, crypto
+// randomness, sleeps bounded by the call's deadline, stdout and stderr into
+// the call's log; no arguments, environment, files or sockets.
+func (in *instance) moduleConfig() wazero.ModuleConfig {
+	return wazero.NewModuleConfig().
+		WithSysWalltime().
+		WithSysNanotime().
+		WithNanosleep(in.nanosleep).
+		WithOsyield(goruntime.Gosched).
+		WithRandSource(rand.Reader).
+		WithStdout(guestWriter{in: in, level: abi.LogInfo}).
+		WithStderr(guestWriter{in: in, level: abi.LogError})
+}
+
+// bindMeter finds the metering's fuel and depth globals in the instance's
+// module.
+func (in *instance) bindMeter() error {
+	a := in.pool.app
+	fuel, ok := in.mod.ExportedGlobal(meter.ExportFuel).(api.MutableGlobal)
+	if !ok {
+		return fmt.Errorf("instance of app[%s] lacks the fuel global", a.sha256[:12])
+	}
+	in.fuel = fuel
+	if a.engine.cfg.maxCallDepth > 0 {
+		in.depth, _ = in.mod.ExportedGlobal(meter.ExportDepth).(api.MutableGlobal)
+	}
+	return nil
+}
+
+// memorySize is the linear memory an instance holds: its module's and, for
+// an Extism plugin, its kernel's.
+func (in *instance) memorySize() uint64 {
+	n := uint64(in.mod.Memory().Size())
+	if in.ext != nil {
+		n += uint64(in.ext.memory().Size())
+	}
+	return n
+}
+
 func (in *instance) close(ctx context.Context) {
 	if in.mod == nil {
 		return
 	}
-	_ = in.mod.Close(ctx)
+	if in.ext != nil {
+		in.ext.close(ctx)
+	} else {
+		_ = in.mod.Close(ctx)
+	}
 	in.mod = nil
 	e := in.pool.app.engine
 	e.mu.Lock()

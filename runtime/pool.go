@@ -53,7 +53,7 @@ func (p *pool) put(ctx context.Context, in *instance) {
 
 	now := time.Now()
 	in.lastUsed = now
-	in.memBytes = uint64(in.mod.Memory().Size())
+	in.memBytes = in.memorySize()
 
 	e.mu.Lock()
 	var evicted []*instance

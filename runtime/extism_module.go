@@ -1,0 +1,390 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tetratelabs/wazero/api"
+)
+
+// Binary-format section ids the Extism path reads.
+const (
+	sectionType     = 1
+	sectionImport   = 2
+	sectionFunction = 3
+	sectionTable    = 4
+	sectionExport   = 7
+	sectionStart    = 8
+)
+
+// funcSig is a function type of the type section.
+type funcSig struct {
+	params, results []api.ValueType
+}
+
+// sigImport is an import with its function signature (kind externFunc only).
+type sigImport struct {
+	module, name string
+	kind         byte
+	sig          funcSig
+}
+
+// sigExport is an exported function with its signature.
+type sigExport struct {
+	name string
+	sig  funcSig
+}
+
+// moduleSigs is what the Extism path needs beyond moduleInfo: the signature
+// of every imported and exported function, and whether the module has a
+// start function.
+type moduleSigs struct {
+	imports  []sigImport
+	exports  []sigExport
+	hasStart bool
+}
+
+// readModuleSigs decodes the type, import, function, export and start
+// sections of a module inspectModule already accepted. Like inspectModule it
+// checks framing only; full validation is the compiler's.
+func readModuleSigs(b []byte) (*moduleSigs, error) {
+	var (
+		types    []funcSig
+		funcs    []uint32 // type index of every function, imported first
+		exported []struct {
+			name string
+			idx  uint32
+		}
+		out = &moduleSigs{}
+	)
+	err := eachSection(b, func(id byte, body []byte) error {
+		r := &byteReader{b: body}
+		switch id {
+		case sectionType:
+			return readTypes(r, &types)
+		case sectionImport:
+			return readSigImports(r, types, out, &funcs)
+		case sectionFunction:
+			n, err := r.u32()
+			if err != nil {
+				return fmt.Errorf("function section: %w", err)
+			}
+			for i := uint32(0); i < n; i++ {
+				t, err := r.u32()
+				if err != nil {
+					return fmt.Errorf("function %d: %w", i, err)
+				}
+				funcs = append(funcs, t)
+			}
+		case sectionExport:
+			n, err := r.u32()
+			if err != nil {
+				return fmt.Errorf("export section: %w", err)
+			}
+			for i := uint32(0); i < n; i++ {
+				name, err := r.name()
+				if err != nil {
+					return fmt.Errorf("export %d: %w", i, err)
+				}
+				kind, err := r.byte()
+				if err != nil {
+					return fmt.Errorf("export %d: %w", i, err)
+				}
+				idx, err := r.u32()
+				if err != nil {
+					return fmt.Errorf("export %d: %w", i, err)
+				}
+				if kind == externFunc {
+					exported = append(exported, struct {
+						name string
+						idx  uint32
+					}{name, idx})
+				}
+			}
+		case sectionStart:
+			out.hasStart = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, ex := range exported {
+		if int64(ex.idx) >= int64(len(funcs)) || int64(funcs[ex.idx]) >= int64(len(types)) {
+			return nil, fmt.Errorf("export %q names function %d, which does not exist", ex.name, ex.idx)
+		}
+		out.exports = append(out.exports, sigExport{name: ex.name, sig: types[funcs[ex.idx]]})
+	}
+	return out, nil
+}
+
+// eachSection calls fn with the id and body of every section after the header.
+func eachSection(b []byte, fn func(id byte, body []byte) error) error {
+	if len(b) < len(wasmHeader) {
+		return errBadMagic
+	}
+	r := &byteReader{b: b, off: len(wasmHeader)}
+	for r.off < len(r.b) {
+		id, err := r.byte()
+		if err != nil {
+			return err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("section %d size: %w", id, err)
+		}
+		body, err := r.bytes(int(size))
+		if err != nil {
+			return fmt.Errorf("section %d: %w", id, err)
+		}
+		if err := fn(id, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errFeatureType is returned for type-section entries CoreFeaturesV2 lacks
+// (GC recursion groups, typed references).
+var errFeatureType = errors.New("type section uses a feature this runtime does not enable")
+
+func readTypes(r *byteReader, types *[]funcSig) error {
+	n, err := r.u32()
+	if err != nil {
+		return fmt.Errorf("type section: %w", err)
+	}
+	for i := uint32(0); i < n; i++ {
+		form, err := r.byte()
+		if err != nil {
+			return fmt.Errorf("type %d: %w", i, err)
+		}
+		if form != 0x60 {
+			return fmt.Errorf("type %d: %w", i, errFeatureType)
+		}
+		var sig funcSig
+		if sig.params, err = readValueTypes(r); err != nil {
+			return fmt.Errorf("type %d params: %w", i, err)
+		}
+		if sig.results, err = readValueTypes(r); err != nil {
+			return fmt.Errorf("type %d results: %w", i, err)
+		}
+		*types = append(*types, sig)
+	}
+	return nil
+}
+
+func readValueTypes(r *byteReader) ([]api.ValueType, error) {
+	n, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	if int64(n) > int64(len(r.b)-r.off) {
+		return nil, errTruncated
+	}
+	out := make([]api.ValueType, n)
+	for i := range out {
+		t, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		switch t {
+		case api.ValueTypeI32, api.ValueTypeI64, api.ValueTypeF32, api.ValueTypeF64,
+			api.ValueTypeExternref, 0x70 /* funcref */, 0x7b /* v128 */ :
+		default:
+			return nil, errFeatureType
+		}
+		out[i] = t
+	}
+	return out, nil
+}
+
+func readSigImports(r *byteReader, types []funcSig, out *moduleSigs, funcs *[]uint32) error {
+	n, err := r.u32()
+	if err != nil {
+		return fmt.Errorf("import section: %w", err)
+	}
+	for i := uint32(0); i < n; i++ {
+		var im sigImport
+		if im.module, err = r.name(); err != nil {
+			return fmt.Errorf("import %d: %w", i, err)
+		}
+		if im.name, err = r.name(); err != nil {
+			return fmt.Errorf("import %d: %w", i, err)
+		}
+		if im.kind, err = r.byte(); err != nil {
+			return fmt.Errorf("import %d: %w", i, err)
+		}
+		if err := skipImportDesc(r, im.kind, func(t uint32) error {
+			if int64(t) >= int64(len(types)) {
+				return fmt.Errorf("type index %d out of range", t)
+			}
+			im.sig = types[t]
+			*funcs = append(*funcs, t)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("import %d %s.%s: %w", i, im.module, im.name, err)
+		}
+		out.imports = append(out.imports, im)
+	}
+	return nil
+}
+
+// skipImportDesc reads the descriptor of an import of kind; for a function
+// it hands the type index to onFunc.
+func skipImportDesc(r *byteReader, kind byte, onFunc func(uint32) error) error {
+	switch kind {
+	case externFunc:
+		t, err := r.u32()
+		if err != nil {
+			return err
+		}
+		return onFunc(t)
+	case externTable:
+		if _, err := r.byte(); err != nil {
+			return err
+		}
+		_, err := r.limits()
+		return err
+	case externMemory:
+		_, err := r.limits()
+		return err
+	case externGlobal:
+		_, err := r.bytes(2)
+		return err
+	case externTag:
+		if _, err := r.byte(); err != nil {
+			return err
+		}
+		_, err := r.u32()
+		return err
+	}
+	return fmt.Errorf("unknown kind 0x%02x", kind)
+}
+
+// rewriteForExtism returns a copy of b in which every import from module
+// from is an import from module to instead, and every table without a
+// maximum gets maxTable as its maximum (a table.grow past it fails, as the
+// spec allows, instead of allocating host memory without bound).
+// Everything else is copied byte for byte; only the import and table
+// sections are re-encoded.
+func rewriteForExtism(b []byte, from, to string, maxTable uint64) ([]byte, error) {
+	out := append([]byte(nil), b[:len(wasmHeader)]...)
+	err := eachSection(b, func(id byte, body []byte) error {
+		var err error
+		switch id {
+		case sectionImport:
+			body, err = renameInImportSection(body, from, to)
+		case sectionTable:
+			body, err = boundTables(body, maxTable)
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, id)
+		out = appendULEB(out, uint64(len(body)))
+		out = append(out, body...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// boundTables re-encodes a table section, giving a maximum of limit to
+// every table that declares none (validation refused any minimum over it).
+func boundTables(body []byte, limit uint64) ([]byte, error) {
+	r := &byteReader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return nil, fmt.Errorf("table section: %w", err)
+	}
+	out := appendULEB(make([]byte, 0, len(body)+8), uint64(n))
+	for i := uint32(0); i < n; i++ {
+		ref, err := r.byte()
+		if err != nil {
+			return nil, fmt.Errorf("table %d: %w", i, err)
+		}
+		l, err := r.limits()
+		if err != nil {
+			return nil, fmt.Errorf("table %d: %w", i, err)
+		}
+		if !l.hasMax {
+			l.max, l.hasMax = max(l.min, limit), true
+		}
+		out = appendULEB(append(append(out, ref), 1), l.min)
+		out = appendULEB(out, l.max)
+	}
+	if r.off != len(body) {
+		return nil, fmt.Errorf("table section: %d trailing bytes", len(body)-r.off)
+	}
+	return out, nil
+}
+
+func renameInImportSection(body []byte, from, to string) ([]byte, error) {
+	r := &byteReader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return nil, fmt.Errorf("import section: %w", err)
+	}
+	out := appendULEB(make([]byte, 0, len(body)+64), uint64(n))
+	for i := uint32(0); i < n; i++ {
+		module, err := r.name()
+		if err != nil {
+			return nil, fmt.Errorf("import %d: %w", i, err)
+		}
+		rest := r.off
+		if _, err := r.name(); err != nil {
+			return nil, fmt.Errorf("import %d: %w", i, err)
+		}
+		kind, err := r.byte()
+		if err != nil {
+			return nil, fmt.Errorf("import %d: %w", i, err)
+		}
+		if err := skipImportDesc(r, kind, func(uint32) error { return nil }); err != nil {
+			return nil, fmt.Errorf("import %d: %w", i, err)
+		}
+		if module == from {
+			module = to
+		}
+		out = appendName(out, module)
+		out = append(out, body[rest:r.off]...)
+	}
+	if r.off != len(body) {
+		return nil, fmt.Errorf("import section: %d trailing bytes", len(body)-r.off)
+	}
+	return out, nil
+}
+
+func appendULEB(b []byte, v uint64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v != 0 {
+			b = append(b, c|0x80)
+			continue
+		}
+		return append(b, c)
+	}
+}
+
+func appendName(b []byte, s string) []byte {
+	return append(appendULEB(b, uint64(len(s))), s...)
+}
+
+// importsModule reports whether a module imports anything from module.
+func importsModule(info *moduleInfo, module string) bool {
+	for _, im := range info.imports {
+		if im.module == module {
+			return true
+		}
+	}
+	return false
+}
+
+// is reports whether a signature is exactly params -> results.
+func (s funcSig) is(params, results []api.ValueType) bool {
+	return sameTypes(s.params, params) && sameTypes(s.results, results)
+}
+
+func (s funcSig) String() string { return sigString(s.params, s.results) }

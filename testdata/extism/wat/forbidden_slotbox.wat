@@ -1,0 +1,6 @@
+;; forbidden_slotbox: refused at upload; the violation names the import.
+(module
+  (import "extism:host/env" "output_set" (func (param i64 i64)))
+  (import "slotbox" "kv_get" (func (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "calendar_listCalendars") (result i32) (i32.const 0)))
