@@ -6,6 +6,7 @@
 //	slotbox invoke PATH METHOD [--input FILE|-] [--keys FILE] [--timeout D]
 //	               [--memory BYTES] [--fuel N] [--allow-net HOST:PORT|CIDR ...]
 //	slotbox vault rotate [--data DIR]
+//	slotbox conformance WASM
 package main
 
 import (
@@ -43,6 +44,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return invokeCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "vault":
 		return vaultCmd(ctx, args[1:], stdout, stderr)
+	case "conformance":
+		return conformanceCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitOK
@@ -71,5 +74,8 @@ func usage(w io.Writer) {
         --allow-http        allow plain http:// URLs (https only by default)
   slotbox vault rotate [--data DIR]
       Re-encrypt every credential under the current master key.
+  slotbox conformance WASM
+      Run the SDK conformance suite against a module that implements the
+      conformance methods (see internal/conformance); exit 1 on a failure.
 `)
 }

@@ -148,3 +148,14 @@ func TestInvokeAllowNet(t *testing.T) {
 		t.Fatal("the credential leaked into the CLI's output")
 	}
 }
+
+func TestConformanceCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "", "conformance", wasmDir+"/c-conformance.wasm")
+	if code != exitOK || !strings.Contains(out, " 0 failed") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", "conformance", wasmDir+"/small/echo.wasm")
+	if code != exitFailure || !strings.Contains(out, "FAIL kv_roundtrip") {
+		t.Fatalf("echo passed the suite? exit %d\n%s", code, out)
+	}
+}
