@@ -266,7 +266,7 @@ static void test_echo_and_error(void)
 	       "error without a code");
 	expect("test.big", "{\"size\":0}", "{\"ok\":\"\"}", "big 0");
 	expect("test.big", "{\"size\":-1}",
-	       "{\"error\":{\"code\":\"INVALID_INPUT\",\"message\":\"size must be an integer in 0..2^30\","
+	       "{\"error\":{\"code\":\"INVALID_INPUT\",\"message\":\"size must be an integer in 0..2^28\","
 	       "\"retryable\":false}}",
 	       "big negative");
 	char *big = call("test.big", "{\"size\":3000000}");

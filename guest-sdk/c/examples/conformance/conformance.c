@@ -115,8 +115,8 @@ static sb_result log_(const sb_json *in, sb_jw *out)
 static sb_result big(const sb_json *in, sb_jw *out)
 {
 	int64_t size;
-	if (!sb_json_int(sb_json_get(in, "size"), &size) || size < 0 || size > (int64_t)1 << 30)
-		return sb_error(SB_INVALID_INPUT, "size must be an integer in 0..2^30", false);
+	if (!sb_json_int(sb_json_get(in, "size"), &size) || size < 0 || size > (int64_t)1 << 28)
+		return sb_error(SB_INVALID_INPUT, "size must be an integer in 0..2^28", false);
 	char *s = sb_alloc((size_t)size + 1);
 	if (!s)
 		return sb_error("OUT_OF_MEMORY", "no memory for the string", false);
