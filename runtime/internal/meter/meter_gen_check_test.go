@@ -148,7 +148,7 @@ func checkChargesCover(t *testing.T, ctx context.Context, wasm []byte) int {
 		WithFunc(func(a, b int32) int32 { return a*31 + b }).Export("imp").Instantiate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h := &testMeter{chunk: 1 << 16, limit: 20 << 20}
+	h := &testMeter{chunk: 1 << 16, limit: 2 << 20}
 	instantiateMeter(t, ctx, rt, h)
 	mod, err := rt.Instantiate(ctx, metered)
 	if err != nil {

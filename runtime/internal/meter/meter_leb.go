@@ -1,6 +1,16 @@
 package meter
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// errPastEnd marks a length or count that reaches past the end of its
+// section. It is wrapped together with ErrMalformed. wazero v1.12 allocates
+// such counts before reading the elements (a 26-byte module claiming 2^28
+// exports costs it 13 GB and 10 s), so a module Instrument refuses this way
+// must not be handed to wazero either.
+var errPastEnd = errors.New("past the end")
 
 // reader walks a byte slice; every read is bounds-checked and fails with an
 // error wrapping ErrMalformed instead of panicking.
@@ -26,10 +36,14 @@ func (r *reader) byte() (byte, error) {
 	return b, nil
 }
 
+func (r *reader) pastEnd(what string, n uint64) error {
+	return fmt.Errorf("offset[%#x]: %w: %s %d %w (%d bytes left)", r.pos, ErrMalformed, what, n, errPastEnd, r.remaining())
+}
+
 // bytes returns the next n bytes (a sub-slice, not a copy).
 func (r *reader) bytes(n uint32) ([]byte, error) {
 	if uint64(n) > uint64(r.remaining()) {
-		return nil, r.errorf("length %d past the end (%d bytes left)", n, r.remaining())
+		return nil, r.pastEnd("length", uint64(n))
 	}
 	b := r.buf[r.pos : r.pos+int(n)]
 	r.pos += int(n)
@@ -38,7 +52,7 @@ func (r *reader) bytes(n uint32) ([]byte, error) {
 
 func (r *reader) skip(n int) error {
 	if n > r.remaining() {
-		return r.errorf("length %d past the end (%d bytes left)", n, r.remaining())
+		return r.pastEnd("length", uint64(n))
 	}
 	r.pos += n
 	return nil
@@ -62,7 +76,7 @@ func (r *reader) count(minSize int) (uint32, error) {
 		return 0, err
 	}
 	if uint64(n)*uint64(minSize) > uint64(r.remaining()) {
-		return 0, r.errorf("count %d larger than the %d bytes left allow", n, r.remaining())
+		return 0, r.pastEnd("count", uint64(n))
 	}
 	return n, nil
 }

@@ -131,6 +131,7 @@ func parseModule(wasm []byte) (*module, error) {
 		{secMemory, parseMemories},
 		{secGlobal, m.parseGlobals},
 		{secExport, m.checkExports},
+		{secData, m.parseData},
 	}
 	for _, step := range steps {
 		s := m.byID[step.id]
@@ -400,6 +401,41 @@ func (m *module) parseGlobals(r *reader) error {
 func (m *module) checkExports(r *reader) error {
 	_, _, err := m.rewriteExports(r, nil)
 	return err
+}
+
+// parseData validates the data section, which is copied unchanged, so that
+// no count or length in it reaches past its end.
+func (m *module) parseData(r *reader) error {
+	n, err := r.count(2)
+	if err != nil {
+		return err
+	}
+	for i := uint32(0); i < n; i++ {
+		flags, err := r.u32()
+		if err != nil {
+			return err
+		}
+		switch flags {
+		case 0, 2:
+			if flags == 2 {
+				if mem, err := r.u32(); err != nil {
+					return err
+				} else if mem != 0 {
+					return fmt.Errorf("data[%d]: %w: multi-memory (memory index %d)", i, ErrUnsupported, mem)
+				}
+			}
+			if _, err := m.constExpr(r, nil); err != nil {
+				return fmt.Errorf("data[%d]: %w", i, err)
+			}
+		case 1:
+		default:
+			return fmt.Errorf("data[%d]: %w: data segment flags %d", i, ErrMalformed, flags)
+		}
+		if _, err := r.vec(); err != nil {
+			return fmt.Errorf("data[%d]: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // funcCount is the number of functions of the input, imported and defined.

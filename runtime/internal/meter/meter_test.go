@@ -116,6 +116,11 @@ func TestInstrumentMalformed(t *testing.T) {
 		{"table with initialiser", wasmMod(sec(secTable, 1, 0x40, 0, 0x70, 0, 1, 0xd0, 0x70, 0x0b)), ErrUnsupported},
 		{"name section truncated", wasmMod(sec(secCustom, append(appendVec(nil, []byte("name")), 1, 9, 1)...)), ErrMalformed},
 		{"custom name past end", wasmMod(sec(secCustom, 9, 'x')), ErrMalformed},
+		{"export count past end", []byte("\x00asm\x01\x00\x00\x00\x07\x08\xdc\xdc\xdc\x61\x8c\x65\x03\x00"), errPastEnd},
+		{"data count past end", wasmMod(sec(secData, 0xff, 0xff, 0xff, 0x7f, 1, 0)), errPastEnd},
+		{"data length past end", wasmMod(sec(secData, 1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f)), errPastEnd},
+		{"data flags 3", wasmMod(sec(secData, 1, 3, 0)), ErrMalformed},
+		{"data memory 1", wasmMod(sec(secData, 1, 2, 1, 0x41, 0, 0x0b, 0)), ErrUnsupported},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
