@@ -190,6 +190,21 @@ func TestExtismGoPDK(t *testing.T) {
 	app := compileExtismFixture(t, e, "gocal.wasm", "gocal.config.json")
 	t.Run("methods", func(t *testing.T) { testGoPDKMethods(t, app) })
 	t.Run("clock_and_random", func(t *testing.T) { testGoPDKClockAndRandom(t, app) })
+	t.Run("vars_per_installation", func(t *testing.T) { testGoPDKVars(t, app) })
+}
+
+// testGoPDKVars checks that Extism vars stay with their instance, so never
+// cross from one installation to another.
+func testGoPDKVars(t *testing.T, app *App) {
+	ctx := context.Background()
+	for i, tt := range []struct{ inst, want string }{
+		{"vars-a", `{"n":1}`}, {"vars-a", `{"n":2}`}, {"vars-b", `{"n":1}`}, {"vars-a", `{"n":3}`},
+	} {
+		res := app.Call(ctx, CallRequest{Installation: tt.inst, Method: "test.vars", Input: []byte(`{}`)})
+		if res.Envelope.Error != nil || string(res.Envelope.OK) != tt.want {
+			t.Fatalf("%d %s: %s %v; want %s", i, tt.inst, res.Envelope.OK, res.Envelope.Error, tt.want)
+		}
+	}
 }
 
 func testGoPDKMethods(t *testing.T, app *App) {

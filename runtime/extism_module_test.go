@@ -1,0 +1,97 @@
+package runtime
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestRewriteForExtism checks the upload rewrite on every committed Extism
+// plugin: the kernel imports are renamed and nothing else of the import
+// list changes, every table gets a maximum, exports keep their signatures,
+// and a second pass changes nothing more.
+func TestRewriteForExtism(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(extismWATDir, "*.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, filepath.Join(extismDir, "gocal.wasm"), filepath.Join(extismDir, "asvideo.wasm"))
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			wasm, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRewrite(t, wasm)
+		})
+	}
+}
+
+// checkRewrite checks rewriteForExtism's properties on one module that
+// inspectModule and readModuleSigs accept; it reports whether they did.
+func checkRewrite(t *testing.T, wasm []byte) bool {
+	t.Helper()
+	if _, err := inspectModule(wasm); err != nil {
+		return false
+	}
+	before, err := readModuleSigs(wasm)
+	if err != nil {
+		return false
+	}
+	out, err := rewriteForExtism(wasm, extismEnvModule, extismKernelModule, 1000)
+	if err != nil {
+		return false
+	}
+	info, err := inspectModule(out)
+	if err != nil {
+		t.Fatalf("rewritten module does not inspect: %v", err)
+	}
+	after, err := readModuleSigs(out)
+	if err != nil {
+		t.Fatalf("rewritten module does not decode: %v", err)
+	}
+	if len(after.imports) != len(before.imports) || len(after.exports) != len(before.exports) || after.hasStart != before.hasStart {
+		t.Fatalf("rewrite changed the module's shape: %d/%d imports, %d/%d exports", len(before.imports), len(after.imports), len(before.exports), len(after.exports))
+	}
+	for i, im := range after.imports {
+		want := before.imports[i]
+		if want.module == extismEnvModule {
+			want.module = extismKernelModule
+		}
+		if im.module != want.module || im.name != want.name || im.kind != want.kind || im.sig.String() != want.sig.String() {
+			t.Fatalf("import %d is %s.%s %s; want %s.%s %s", i, im.module, im.name, im.sig, want.module, want.name, want.sig)
+		}
+	}
+	for i, ex := range after.exports {
+		if ex.name != before.exports[i].name || ex.sig.String() != before.exports[i].sig.String() {
+			t.Fatalf("export %d changed: %s %s", i, ex.name, ex.sig)
+		}
+	}
+	for i, tab := range info.tables {
+		if !tab.hasMax {
+			t.Fatalf("table %d has no maximum after the rewrite", i)
+		}
+	}
+	again, err := rewriteForExtism(out, extismEnvModule, extismKernelModule, 1000)
+	if err != nil || string(again) != string(out) {
+		t.Fatalf("a second rewrite changed the module (err %v)", err)
+	}
+	return true
+}
+
+// FuzzRewriteForExtism feeds the upload rewrite and the signature decoder
+// arbitrary bytes: they must never panic, and on every module they accept
+// the rewrite must keep its properties (checkRewrite).
+func FuzzRewriteForExtism(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(extismWATDir, "*.wasm"))
+	files = append(files, filepath.Join(extismDir, "asvideo.wasm"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("\x00asm\x01\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, wasm []byte) {
+		checkRewrite(t, wasm)
+	})
+}
