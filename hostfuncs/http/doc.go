@@ -5,7 +5,8 @@
 // A request passes these layers, in order, and the first that refuses ends
 // it with an *abi.Error:
 //
-//  1. Input. Method GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS (empty
+//  1. Input. Method GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or a WebDAV/CalDAV
+//     method (PROPFIND, PROPPATCH, REPORT, MKCOL, MKCALENDAR, COPY, MOVE) (empty
 //     means GET). auth "", "none" or "credential". timeout_ms >= 0. body or
 //     body_base64 (standard base64), not both, at most 1 MiB decoded. At
 //     most 64 headers and 32 KiB of names plus values; names are RFC 9110

@@ -35,6 +35,9 @@ const (
 // allowedMethods are the methods a guest may send.
 var allowedMethods = map[string]bool{
 	"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "OPTIONS": true,
+	// WebDAV (RFC 4918) and CalDAV (RFC 4791, 6638), which calendar apps speak.
+	"PROPFIND": true, "PROPPATCH": true, "REPORT": true, "MKCOL": true, "MKCALENDAR": true,
+	"COPY": true, "MOVE": true,
 }
 
 // refusedHeaders are request headers a guest may not set: hop-by-hop and
