@@ -251,7 +251,9 @@ func (h *harness) mustJSON(r response, status int, v any) {
 
 func admin() map[string]string { return map[string]string{"Authorization": "Bearer " + adminToken} }
 
-func bearerOf(key string) map[string]string { return map[string]string{"Authorization": "Bearer " + key} }
+func bearerOf(key string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + key}
+}
 
 // scenario is one request and what its answer must hold, PocketBase-style.
 type scenario struct {
