@@ -180,3 +180,6 @@ func (c Config) validate() error {
 	}
 	return c.bundle.validate()
 }
+
+// BundleLimits returns the caps uploaded bundles are read with.
+func (s *Service) BundleLimits() BundleLimits { return s.cfg.bundle }
