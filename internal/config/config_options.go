@@ -18,6 +18,7 @@ import (
 
 	hhttp "github.com/slotbox/slotbox/hostfuncs/http"
 	"github.com/slotbox/slotbox/hostfuncs/vault"
+	"github.com/slotbox/slotbox/runtime"
 )
 
 // fileSuffix names the variant of a secret option that reads a file.
@@ -113,12 +114,12 @@ var options = []option{
 		set: func(c *Config, v string) (err error) { c.AllowHTTP, err = parseBool(v); return err }},
 	{env: "SLOTBOX_MEMORY_LIMIT", flag: "memory-limit", def: "64MiB", usage: "linear memory of one app instance (64KiB to 4GiB)",
 		set: func(c *Config, v string) (err error) { c.MemoryLimit, err = parseBytes(v, 64<<10, 4<<30); return err }},
-	{env: "SLOTBOX_CALL_TIMEOUT", flag: "call-timeout", def: "2s", usage: "wall-clock limit of one app call",
+	{env: "SLOTBOX_CALL_TIMEOUT", flag: "call-timeout", def: runtimeDefaults.Timeout().String(), usage: "wall-clock limit of one app call",
 		set: func(c *Config, v string) (err error) {
 			c.CallTimeout, err = parseDuration(v, time.Millisecond, 10*time.Minute)
 			return err
 		}},
-	{env: "SLOTBOX_FUEL", flag: "fuel", def: "500000000", usage: "instruction budget of one app call (about one unit per Wasm instruction)",
+	{env: "SLOTBOX_FUEL", flag: "fuel", def: strconv.FormatInt(runtimeDefaults.Fuel(), 10), usage: "instruction budget of one app call (about one unit per Wasm instruction)",
 		set: func(c *Config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n <= 0 {
@@ -166,6 +167,10 @@ var options = []option{
 }
 
 const minAdminTokenLen = 24
+
+// runtimeDefaults are the runtime's own defaults, which the call limits
+// start from.
+var runtimeDefaults = runtime.NewConfig()
 
 func parseBool(v string) (bool, error) {
 	switch strings.ToLower(v) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slotbox/slotbox/runtime"
 )
 
 func TestParseDefaults(t *testing.T) {
@@ -20,7 +22,7 @@ func TestParseDefaults(t *testing.T) {
 	want := Config{
 		Addr: ":8080", DataDir: "./data", BaseURL: "http://localhost:8080",
 		LogFormat: "text", LogLevel: slog.LevelInfo, Metrics: true,
-		MemoryLimit: 64 << 20, CallTimeout: 2 * time.Second, Fuel: 500_000_000, MaxModuleSize: 16 << 20,
+		MemoryLimit: runtime.NewConfig().MemoryLimit(), CallTimeout: runtime.NewConfig().Timeout(), Fuel: runtime.NewConfig().Fuel(), MaxModuleSize: 16 << 20,
 		IdleMemory: 1 << 30, IdleTimeout: 5 * time.Minute, MaxUploadSize: 32 << 20,
 		CallRetention: 168 * time.Hour, ShutdownTimeout: 30 * time.Second,
 	}
