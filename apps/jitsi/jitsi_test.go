@@ -443,14 +443,15 @@ func BenchmarkCompile(b *testing.B) {
 }
 
 // BenchmarkInstantiate is the first call of a new installation: a new
-// instance (instantiation and _initialize) plus one createMeeting.
+// instance (instantiation and _initialize) plus video.getAvailability, which
+// makes no host call.
 func BenchmarkInstantiate(b *testing.B) {
 	j := install(b, nil)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
 		j.inst = fmt.Sprintf("inst-%d", installations.Add(1))
-		res := j.call(abi.MethodVideoCreateMeeting, createInput)
+		res := j.call(abi.MethodVideoGetAvailability, `{"dateFrom":"2025-05-12T00:00:00Z","dateTo":"2025-05-13T00:00:00Z"}`)
 		if res.Envelope.Error != nil || !res.Instantiated {
 			b.Fatalf("instantiated=%v %v", res.Instantiated, res.Envelope.Error)
 		}
