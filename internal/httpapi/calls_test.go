@@ -73,3 +73,27 @@ func TestInstallHangingApp(t *testing.T) {
 		{name: "healthy", method: "GET", url: "/healthz", status: 200},
 	})
 }
+
+// TestDebugCallGoEcho runs the Go SDK's example app: its answers, its logs,
+// and its checkKeys refusing an empty api_key with its own message.
+func TestDebugCallGoEcho(t *testing.T) {
+	h := newHarness(t)
+	h.publish("go-echo", func(m map[string]any) {
+		// Let an empty api_key through the schema, so that checkKeys judges it.
+		m["keysSchema"].(map[string]any)["properties"].(map[string]any)["api_key"].(map[string]any)["minLength"] = 0
+	})
+	a := bearerOf(h.keyA)
+	in := h.install(h.keyA, "go-echo", `{"api_key":"k-1"}`)
+	call := "/api/installations/" + in.ID + "/call"
+	h.run(t, []scenario{
+		{name: "listCalendars", method: "POST", url: call, headers: a, body: `{"method":"calendar.listCalendars"}`, status: 200,
+			want: []string{`"externalId":"echo-primary"`, `"outcome":"ok"`, `"message":"listing calendars"`}},
+		{name: "getAvailability", method: "POST", url: call, headers: a,
+			body: `{"method":"calendar.getAvailability","input":{"dateFrom":"2026-03-02T00:00:00Z","dateTo":"2026-03-03T00:00:00Z","selectedCalendars":[]}}`,
+			status: 200, want: []string{`"envelope":{"ok":[]}`}},
+		{name: "not implemented", method: "POST", url: call, headers: a, body: `{"method":"crm.getContacts","input":{"emails":["a@b.test"]}}`, status: 200,
+			want: []string{`"outcome":"NOT_IMPLEMENTED"`}},
+		{name: "checkKeys refuses an empty key", method: "POST", url: "/api/installations", headers: a, body: `{"app":"go-echo","keys":{"api_key":""}}`,
+			status: 422, want: []string{`"code":"KEYS_REJECTED"`, "api_key is required"}},
+	})
+}
