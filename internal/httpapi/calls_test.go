@@ -89,7 +89,7 @@ func TestDebugCallGoEcho(t *testing.T) {
 		{name: "listCalendars", method: "POST", url: call, headers: a, body: `{"method":"calendar.listCalendars"}`, status: 200,
 			want: []string{`"externalId":"echo-primary"`, `"outcome":"ok"`, `"message":"listing calendars"`}},
 		{name: "getAvailability", method: "POST", url: call, headers: a,
-			body: `{"method":"calendar.getAvailability","input":{"dateFrom":"2026-03-02T00:00:00Z","dateTo":"2026-03-03T00:00:00Z","selectedCalendars":[]}}`,
+			body:   `{"method":"calendar.getAvailability","input":{"dateFrom":"2026-03-02T00:00:00Z","dateTo":"2026-03-03T00:00:00Z","selectedCalendars":[]}}`,
 			status: 200, want: []string{`"envelope":{"ok":[]}`}},
 		{name: "not implemented", method: "POST", url: call, headers: a, body: `{"method":"crm.getContacts","input":{"emails":["a@b.test"]}}`, status: 200,
 			want: []string{`"outcome":"NOT_IMPLEMENTED"`}},
