@@ -144,3 +144,27 @@ func TestOAuthStartRefusals(t *testing.T) {
 		t.Fatalf("callback with a forged state: %v", err)
 	}
 }
+
+// FuzzOAuthState feeds arbitrary states to the callback's parser: it never
+// panics and accepts nothing it did not issue.
+func FuzzOAuthState(f *testing.F) {
+	clock := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	o := newOAuthStates(bytes.Repeat([]byte{9}, 32), clock.now)
+	good, _, err := o.issue("ten_a", "zoom", "n", time.Minute)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add("")
+	f.Add(".")
+	f.Add("e30.")
+	f.Add(strings.Repeat("A", 100) + "." + strings.Repeat("B", 43))
+	f.Fuzz(func(t *testing.T, state string) {
+		if state == good {
+			return
+		}
+		if _, _, err := o.consume(state, "zoom"); err == nil {
+			t.Fatalf("accepted a state it did not issue: %q", state)
+		}
+	})
+}
