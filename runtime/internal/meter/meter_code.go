@@ -56,9 +56,10 @@ type funcRewrite struct {
 	dec     decoder
 }
 
-// rewrite appends the instrumented code entry (size-prefixed) of defined
-// function fn with type ft to out.
-func (f *funcRewrite) rewrite(out []byte, body []byte, fn uint32, ft funcType, blockType []byte) ([]byte, error) {
+// rewrite appends the instrumented code entry (size-prefixed) of a function
+// of type ft to out; blockType is the encoded [] -> results block type of
+// the depth wrapper.
+func (f *funcRewrite) rewrite(out []byte, body []byte, ft funcType, blockType []byte) ([]byte, error) {
 	r := &reader{buf: body}
 	ndecl, err := r.count(2)
 	if err != nil {

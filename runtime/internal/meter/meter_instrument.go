@@ -178,7 +178,7 @@ func (m *module) rewriteCode(f *funcRewrite, types *typeTable) ([]byte, error) {
 		default:
 			bt = appendS64(nil, int64(types.noParams(ft.results)))
 		}
-		if out, err = f.rewrite(out, body, fn, ft, bt); err != nil {
+		if out, err = f.rewrite(out, body, ft, bt); err != nil {
 			return nil, sectionErr(secCode, fmt.Errorf("function[%d]: %w", fn, err))
 		}
 	}
