@@ -5,9 +5,10 @@ package runtime
 //
 //   - Upload: checkExtism applies the slotbox/1 shape rules and the Extism
 //     import rules (kernel minus its HTTP functions, Slotbox's host functions
-//     in extism:host/user, WASI); the module is then rewritten: its kernel
-//     imports are renamed to extismKernelModule, served by Slotbox, and the
-//     metering rewriter instruments it exactly as a slotbox/1 module.
+//     in extism:host/user, WASI); rewriteForExtism then renames its kernel
+//     imports to extismKernelModule, served by Slotbox, bounds its tables and
+//     turns a start function into _initialize; the metering rewriter
+//     instruments the result exactly as a slotbox/1 module.
 //   - Compile: one extism.CompiledPlugin per app version, on its own wazero
 //     runtime (compiler, memory limit, CoreFeaturesV2, a compilation cache on
 //     the engine's cache directory that outlives it), never with

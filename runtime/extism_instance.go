@@ -15,9 +15,9 @@ import (
 
 // instantiateExtism creates an instance of an Extism app: a go-sdk plugin
 // instance (kernel plus main module) with Slotbox's WASI, its unsafe
-// defaults overridden. An Extism plugin has no start function (refused at
-// upload); its _initialize runs, as the go-sdk does it, inside the first
-// call, under that call's limits.
+// defaults overridden. Nothing of the guest runs here: the upload rewrite
+// turned any start function into _initialize, which the go-sdk runs inside
+// the first call, under that call's limits.
 func (p *pool) instantiateExtism(ctx context.Context, st *callState) (*instance, error) {
 	a := p.app
 	e := a.engine

@@ -36,12 +36,12 @@ type sigExport struct {
 }
 
 // moduleSigs is what the Extism path needs beyond moduleInfo: the signature
-// of every imported and exported function, and whether the module has a
-// start function.
+// of every imported and exported function, and the start function.
 type moduleSigs struct {
-	imports  []sigImport
-	exports  []sigExport
-	hasStart bool
+	imports   []sigImport
+	exports   []sigExport
+	hasStart  bool
+	startFunc uint32
 }
 
 // readModuleSigs decodes the type, import, function, export and start
@@ -102,15 +102,27 @@ func readModuleSigs(b []byte) (*moduleSigs, error) {
 				}
 			}
 		case sectionStart:
-			out.hasStart = true
+			idx, err := r.u32()
+			if err != nil {
+				return fmt.Errorf("start section: %w", err)
+			}
+			out.hasStart, out.startFunc = true, idx
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	for i, t := range funcs {
+		if int64(t) >= int64(len(types)) {
+			return nil, fmt.Errorf("function %d has type %d, which does not exist", i, t)
+		}
+	}
+	if out.hasStart && int64(out.startFunc) >= int64(len(funcs)) {
+		return nil, fmt.Errorf("start function %d does not exist", out.startFunc)
+	}
 	for _, ex := range exported {
-		if int64(ex.idx) >= int64(len(funcs)) || int64(funcs[ex.idx]) >= int64(len(types)) {
+		if int64(ex.idx) >= int64(len(funcs)) {
 			return nil, fmt.Errorf("export %q names function %d, which does not exist", ex.name, ex.idx)
 		}
 		out.exports = append(out.exports, sigExport{name: ex.name, sig: types[funcs[ex.idx]]})
@@ -261,34 +273,101 @@ func skipImportDesc(r *byteReader, kind byte, onFunc func(uint32) error) error {
 	return fmt.Errorf("unknown kind 0x%02x", kind)
 }
 
-// rewriteForExtism returns a copy of b in which every import from module
-// from is an import from module to instead, and every table without a
-// maximum gets maxTable as its maximum (a table.grow past it fails, as the
-// spec allows, instead of allocating host memory without bound).
-// Everything else is copied byte for byte; only the import and table
-// sections are re-encoded.
+// rewriteForExtism returns a copy of b in which
+//
+//   - every import from module from is an import from module to instead;
+//   - every table without a maximum gets maxTable as its maximum (a
+//     table.grow past it fails, as the spec allows, instead of allocating
+//     host memory without bound);
+//   - a start function, when there is one, is no longer started but exported
+//     as _initialize (initExport), which the go-sdk runs before the first
+//     call: a start function would run at instantiation, before the go-sdk
+//     attaches the Extism kernel to the call. The caller checks that the
+//     module does not already export that name.
+//
+// Everything else is copied byte for byte.
 func rewriteForExtism(b []byte, from, to string, maxTable uint64) ([]byte, error) {
+	sigs, err := readModuleSigs(b)
+	if err != nil {
+		return nil, err
+	}
+	var extra []byte // the export that replaces the start function
+	if sigs.hasStart {
+		extra = appendULEB(append(appendName(nil, initExport), externFunc), uint64(sigs.startFunc))
+	}
 	out := append([]byte(nil), b[:len(wasmHeader)]...)
-	err := eachSection(b, func(id byte, body []byte) error {
+	emit := func(id byte, body []byte) {
+		out = append(out, id)
+		out = appendULEB(out, uint64(len(body)))
+		out = append(out, body...)
+	}
+	err = eachSection(b, func(id byte, body []byte) error {
+		if extra != nil && id != 0 && sectionOrder[id] > sectionOrder[sectionExport] {
+			emit(sectionExport, append(appendULEB(nil, 1), extra...))
+			extra = nil
+		}
 		var err error
 		switch id {
 		case sectionImport:
 			body, err = renameInImportSection(body, from, to)
 		case sectionTable:
 			body, err = boundTables(body, maxTable)
+		case sectionExport:
+			if extra != nil {
+				body, err = appendExport(body, extra)
+				extra = nil
+			}
+		case sectionStart:
+			return nil
 		}
 		if err != nil {
 			return err
 		}
-		out = append(out, id)
-		out = appendULEB(out, uint64(len(body)))
-		out = append(out, body...)
+		emit(id, body)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	if extra != nil {
+		emit(sectionExport, append(appendULEB(nil, 1), extra...))
+	}
 	return out, nil
+}
+
+// initExport is the name the start function of an Extism plugin is
+// exported under.
+const initExport = "_initialize"
+
+// sectionOrder is the position of each known section in a module; custom
+// sections (id 0) may appear anywhere.
+var sectionOrder = map[byte]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
+
+// appendExport re-encodes an export section with one more entry.
+func appendExport(body, entry []byte) ([]byte, error) {
+	r := &byteReader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return nil, fmt.Errorf("export section: %w", err)
+	}
+	start := r.off
+	for i := uint32(0); i < n; i++ {
+		if _, err := r.name(); err != nil {
+			return nil, fmt.Errorf("export %d: %w", i, err)
+		}
+		if _, err := r.byte(); err != nil {
+			return nil, fmt.Errorf("export %d: %w", i, err)
+		}
+		if _, err := r.u32(); err != nil {
+			return nil, fmt.Errorf("export %d: %w", i, err)
+		}
+	}
+	if r.off != len(body) {
+		return nil, fmt.Errorf("export section: %d trailing bytes", len(body)-r.off)
+	}
+	out := appendULEB(nil, uint64(n)+1)
+	out = append(out, body[start:]...)
+	return append(out, entry...), nil
 }
 
 // boundTables re-encodes a table section, giving a maximum of limit to

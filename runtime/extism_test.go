@@ -352,3 +352,21 @@ func TestExtismASPDK(t *testing.T) {
 		}
 	}
 }
+
+// TestExtismASPDKStartFunction runs an @extism/as-pdk plugin built as the
+// PDK's README builds it, whose top-level state AssemblyScript initialises
+// in a start function: Slotbox runs it (as _initialize) before the first
+// call, and the state lives as long as the instance.
+func TestExtismASPDKStartFunction(t *testing.T) {
+	e := newTestEngine(t, NewConfig())
+	app := compileExtismFixture(t, e, "ascounter.wasm", "ascounter.config.json")
+	ctx := context.Background()
+	for i, tt := range []struct{ inst, input, want string }{
+		{"a", `"x"`, `{"count":1}`}, {"a", `"x"`, `{"count":2}`}, {"a", `"y"`, `{"count":1}`}, {"b", `"x"`, `{"count":1}`},
+	} {
+		res := app.Call(ctx, CallRequest{Installation: tt.inst, Method: "test.count", Input: []byte(tt.input)})
+		if res.Envelope.Error != nil || string(res.Envelope.OK) != tt.want {
+			t.Fatalf("%d: %s %v; want %s", i, res.Envelope.OK, res.Envelope.Error, tt.want)
+		}
+	}
+}

@@ -151,7 +151,11 @@ func checkExtism(wasm []byte, m *abi.Manifest, cfg Config, hostFuncs map[string]
 	}
 	vs = append(vs, checkExtismImports(sigs, m, hostFuncs)...)
 	if sigs.hasStart {
-		vs.add(RuleFeature, "start", "an Extism plugin may not have a start function: it runs before the Extism kernel is attached; export _initialize instead")
+		for _, ex := range sigs.exports {
+			if ex.name == initExport {
+				vs.add(RuleExport, initExport, "the plugin has both a start function and an %s export; Slotbox runs the start function as %s (before the first call), so keep one of them", initExport, initExport)
+			}
+		}
 	}
 	if len(info.memories) != 1 {
 		vs.add(RuleMemory, abi.MemoryExport, "an Extism plugin must define exactly one memory, it defines %d", len(info.memories))

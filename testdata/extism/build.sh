@@ -5,8 +5,12 @@
 #                  hand-written plugins, well-behaved and hostile (wat/cases.json)
 #   gocal.wasm     gocal/: standard Go (GOOS=wasip1, -buildmode=c-shared,
 #                  //go:wasmexport) with the Extism Go PDK v1.1.3
-#   asvideo.wasm   asvideo/: AssemblyScript 0.28.20 with @extism/as-pdk 1.0.0,
-#                  pinned by asvideo/package-lock.json (npm ci)
+#   asvideo.wasm   asvideo/assembly/index.ts: AssemblyScript 0.28.20 with
+#                  @extism/as-pdk 1.0.0, pinned by asvideo/package-lock.json
+#                  (npm ci), options in asvideo/asconfig.json
+#   ascounter.wasm asvideo/assembly/counter.ts, built as the PDK's README does
+#                  (no --exportStart, so with a start function;
+#                  asvideo/asconfig.start.json)
 #
 #   testdata/extism/build.sh           rebuild in place
 #   testdata/extism/build.sh --check   rebuild into a temporary folder and fail
@@ -58,11 +62,12 @@ fi
 		npm ci --no-audit --no-fund >/dev/null
 	fi
 	npx --no-install asc assembly/index.ts --config asconfig.json -o "$out/asvideo.wasm"
+	npx --no-install asc assembly/counter.ts --config asconfig.start.json -o "$out/ascounter.wasm"
 )
 
 # No plugin may import what Slotbox refuses (the runtime would refuse it at
 # upload; this catches it at build time with a clearer message).
-for f in "$out/gocal.wasm" "$out/asvideo.wasm"; do
+for f in "$out/gocal.wasm" "$out/asvideo.wasm" "$out/ascounter.wasm"; do
 	bad=$(wasm-objdump -x -j Import "$f" | sed -n 's/.* <- \(.*\)$/\1/p' |
 		grep -v -E '^(extism:host/env|extism:host/user|wasi_snapshot_preview1)\.' |
 		grep -E . || true)
@@ -74,7 +79,7 @@ for f in "$out/gocal.wasm" "$out/asvideo.wasm"; do
 done
 
 status=0
-for f in wat/*.wasm gocal.wasm asvideo.wasm; do
+for f in wat/*.wasm gocal.wasm asvideo.wasm ascounter.wasm; do
 	sum=$(sha256sum "$out/$f" | cut -d' ' -f1)
 	if [[ $check == 1 ]] && ! cmp -s "$out/$f" "$f"; then
 		echo "testdata/extism/$f differs from its rebuild ($sum); run testdata/extism/build.sh" >&2
