@@ -31,6 +31,18 @@ func (e errKernelFault) Error() string {
 	return fmt.Sprintf("%s: offset %d is outside the Extism kernel's memory", e.fn, e.offset)
 }
 
+// errBadBlock is an argument that should be a kernel block and is not, or
+// is longer than the function accepts.
+type errBadBlock struct {
+	fn     string
+	offset uint64
+	max    int
+}
+
+func (e errBadBlock) Error() string {
+	return fmt.Sprintf("%s: %d is not a kernel block of at most %d bytes", e.fn, e.offset, e.max)
+}
+
 // kernelFn names the kernel exports the host forwards to.
 type kernelFn int
 
@@ -292,7 +304,7 @@ func kernelVarGet(ctx context.Context, _ *extism.CurrentPlugin, stack []uint64) 
 	st.checkDeadline()
 	key, ok := x.readBlock(ctx, stack[0], extismMaxVarBytes)
 	if !ok {
-		panic(errKernelFault{"var_get", stack[0]})
+		panic(errBadBlock{"var_get", stack[0], extismMaxVarBytes})
 	}
 	x.call1(ctx, kFree, stack[0])
 	v, found := x.vars[string(key)]
@@ -310,7 +322,7 @@ func kernelVarSet(ctx context.Context, _ *extism.CurrentPlugin, stack []uint64) 
 	keyOff, valOff := stack[0], stack[1]
 	key, ok := x.readBlock(ctx, keyOff, extismMaxVarBytes)
 	if !ok {
-		panic(errKernelFault{"var_set", keyOff})
+		panic(errBadBlock{"var_set", keyOff, extismMaxVarBytes})
 	}
 	x.call1(ctx, kFree, keyOff)
 	old, had := x.vars[string(key)]
