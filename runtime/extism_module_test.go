@@ -105,3 +105,31 @@ func FuzzRewriteForExtism(f *testing.F) {
 		checkRewrite(t, wasm)
 	})
 }
+
+func TestExportOfMethod(t *testing.T) {
+	tests := []struct {
+		method, export string
+		ok             bool
+	}{
+		{"calendar.createEvent", "calendar_createEvent", true},
+		{"app.checkKeys", "app_checkKeys", true},
+		{"test.kv_get", "test_kv_get", true},
+		{"a.b.c2", "a_b_c2", true},
+		{"_initialize", "", false},
+		{".initialize", "", false},
+		{"_.start", "", false},
+		{"test._start", "", false},
+		{"test.", "", false},
+		{"test", "", false},
+		{"test..x", "", false},
+		{"1a.b", "", false},
+		{"a.b-c", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := exportOfMethod(tt.method)
+		if got != tt.export || ok != tt.ok {
+			t.Errorf("exportOfMethod(%q) = %q, %v; want %q, %v", tt.method, got, ok, tt.export, tt.ok)
+		}
+	}
+}

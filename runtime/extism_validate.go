@@ -224,11 +224,27 @@ func checkExtismImports(sigs *moduleSigs, m *abi.Manifest, hostFuncs map[string]
 }
 
 // exportOfMethod is the plugin export that serves method: the dots become
-// underscores ("calendar.createEvent" -> "calendar_createEvent"). Only
-// names with a dot are methods, so a call can never reach _initialize or
-// _start.
+// underscores ("calendar.createEvent" -> "calendar_createEvent"). A method
+// is two or more dot-separated names, each starting with a letter, so a
+// call can never reach _initialize, _start or another export whose name
+// starts with an underscore.
 func exportOfMethod(method string) (string, bool) {
-	if !strings.Contains(method, ".") {
+	parts, start := 0, true
+	for i := 0; i < len(method); i++ {
+		c := method[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		switch {
+		case c == '.' && !start:
+			parts++
+			start = true
+		case start && letter:
+			start = false
+		case !start && (letter || c >= '0' && c <= '9' || c == '_'):
+		default:
+			return "", false
+		}
+	}
+	if start || parts == 0 {
 		return "", false
 	}
 	return strings.ReplaceAll(method, ".", "_"), true
