@@ -26,7 +26,9 @@ type outcome struct {
 }
 
 // done is a success that writes apply's rows.
-func done(apply func(ctx context.Context, tx *store.Tx) error) outcome { return outcome{ok: true, apply: apply} }
+func done(apply func(ctx context.Context, tx *store.Tx) error) outcome {
+	return outcome{ok: true, apply: apply}
+}
 
 // failed is a failure; retry asks for another attempt.
 func failed(code, msg string, retry bool) outcome { return outcome{code: code, msg: msg, retry: retry} }

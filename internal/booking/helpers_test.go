@@ -74,14 +74,14 @@ type peer struct {
 
 	mu        sync.Mutex
 	calls     []call
-	performed map[string]int                                   // app/method/uid -> count
-	script    map[string][]answer                              // app/method -> next answers
-	hold      map[string]chan struct{}                         // app/method -> closed to release
-	arrived   map[string]chan struct{}                         // app/method -> closed at the first held call
-	seen      chan call                                        // every call, for tests that wait on one
-	handler   map[string]func(c call) (int, any)               // app/method -> custom answer
-	busy      map[string][]abi.EventBusyDate                   // app -> busy times
-	contacts  map[string]map[string]bool                       // app -> known contact emails
+	performed map[string]int                     // app/method/uid -> count
+	script    map[string][]answer                // app/method -> next answers
+	hold      map[string]chan struct{}           // app/method -> closed to release
+	arrived   map[string]chan struct{}           // app/method -> closed at the first held call
+	seen      chan call                          // every call, for tests that wait on one
+	handler   map[string]func(c call) (int, any) // app/method -> custom answer
+	busy      map[string][]abi.EventBusyDate     // app -> busy times
+	contacts  map[string]map[string]bool         // app -> known contact emails
 }
 
 func newPeer(t *testing.T) *peer {
@@ -96,14 +96,14 @@ func newPeer(t *testing.T) *peer {
 // uidOf finds the booking uid a call is about.
 func uidOf(body []byte) string {
 	var in struct {
-		Event      struct{ UID string } `json:"event"`
-		Payload    struct{ UID string } `json:"payload"`
+		Event      struct{ UID string }        `json:"event"`
+		Payload    struct{ UID string }        `json:"payload"`
 		Data       struct{ BookingUID string } `json:"data"`
-		Booking    struct{ UID string } `json:"booking"`
-		EventTitle string `json:"eventTitle"`
+		Booking    struct{ UID string }        `json:"booking"`
+		EventTitle string                      `json:"eventTitle"`
 	}
 	_ = json.Unmarshal(body, &in)
-	for _, s := range []string{in.Event.UID, in.Payload.UID, in.Data.BookingUID, in.Booking.UID, in.EventTitle} {
+	for _, s := range []string{in.Event.UID, in.Payload.UID, in.Data.BookingUID, in.Booking.UID, strings.TrimPrefix(in.EventTitle, "Intro ")} {
 		if s != "" {
 			return s
 		}
@@ -212,6 +212,12 @@ func (p *peer) defaultAnswer(c call) any {
 		return abi.CrmEvent{ID: "crm-" + c.UID}
 	case "payment.create":
 		return abi.PaymentCreateResult{ID: "pi_" + c.UID, URL: "https://pay.example/" + c.UID}
+	case "payment.update":
+		var in abi.PaymentUpdateInput
+		json.Unmarshal(c.Body, &in)
+		return abi.PaymentUpdateResult{ID: in.PaymentID, Success: true}
+	case "payment.deletePayment":
+		return abi.PaymentDeletePaymentResult{Deleted: true}
 	case "payment.handleWebhook":
 		var in abi.PaymentHandleWebhookInput
 		json.Unmarshal(c.Body, &in)
@@ -230,13 +236,14 @@ func (p *peer) performedCount(app, method, uid string) int {
 	return p.performed[app+"/"+method+"/"+uid]
 }
 
-// callsOf returns the calls of app/method in order.
+// callsOf returns the calls of app/method in order; every call of app
+// when method is "".
 func (p *peer) callsOf(app, method string) []call {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []call
 	for _, c := range p.calls {
-		if c.App == app && c.Method == method {
+		if c.App == app && (method == "" || c.Method == method) {
 			out = append(out, c)
 		}
 	}
@@ -460,4 +467,12 @@ func outcomeOf(t *testing.T, v View, installationID, step string) AppOutcome {
 	}
 	t.Fatalf("no outcome for %s %s: %s", installationID, step, describe(v))
 	return AppOutcome{}
+}
+
+// unmarshal decodes JSON or fails the test.
+func unmarshal(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
 }
