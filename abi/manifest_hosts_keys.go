@@ -52,13 +52,15 @@ func hostOfKey(v string) (string, error) {
 	if v == "" {
 		return "", fmt.Errorf("is empty")
 	}
+	// Messages never quote the value: a key may hold a secret (a URL with
+	// user info, say).
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("%q is not an http(s) URL with a host", v)
+		return "", fmt.Errorf("is not an http(s) URL with a host")
 	}
 	entry := u.Scheme + "://" + u.Host
 	if _, err := ParseAllowedHost(entry); err != nil {
-		return "", fmt.Errorf("%q: %w", v, err)
+		return "", fmt.Errorf("names a host the allow-list refuses: %w", err)
 	}
 	return entry, nil
 }

@@ -139,8 +139,16 @@ func flatten(e *jsonschema.ValidationError) Problems {
 				continue // merged into the first type error at this path
 			}
 			ps = append(ps, Problem{Path: lf.path, Message: typeMessage(leaves[i:], lf.path)})
+		// Messages never quote the value that failed: installation keys are
+		// validated here too, and a key may be a secret.
 		case *kind.Enum:
-			ps = append(ps, Problem{Path: lf.path, Message: fmt.Sprintf("got %s, want one of %s", jsonText(k.Got), jsonList(k.Want))})
+			ps = append(ps, Problem{Path: lf.path, Message: fmt.Sprintf("want one of %s", jsonList(k.Want))})
+		case *kind.Const:
+			ps = append(ps, Problem{Path: lf.path, Message: fmt.Sprintf("want %s", jsonText(k.Want))})
+		case *kind.Pattern:
+			ps = append(ps, Problem{Path: lf.path, Message: fmt.Sprintf("does not match the pattern %s", k.Want)})
+		case *kind.Format:
+			ps = append(ps, Problem{Path: lf.path, Message: fmt.Sprintf("is not a valid %s", k.Want)})
 		default:
 			ps = append(ps, Problem{Path: lf.path, Message: lf.kind.LocalizedString(printer)})
 		}
