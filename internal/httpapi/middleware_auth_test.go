@@ -12,6 +12,8 @@ import (
 var publicRoutes = map[string]bool{
 	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /api/openapi.json": true,
 	"GET /api/integrations/:slug/callback": true,
+	// Signed by the provider or Cal.com, checked by the app or the hook's secret.
+	"POST /api/installations/:id/webhook": true, "POST /hooks/calcom/:tenantId": true,
 }
 
 // bodies are valid bodies for the routes that take one, so that a refusal

@@ -32,6 +32,9 @@ type Deps struct {
 	Metrics    *metrics.Metrics
 	Logger     *slog.Logger
 	AdminToken string
+	// Booking serves the booking routes (booking_routes.go); without it
+	// they answer 503.
+	Booking BookingDeps
 }
 
 // Config tunes the API. It is immutable: each With method returns a changed
@@ -116,6 +119,7 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	s.registerCalls(tenant)
 	s.registerSettings(tenant)
 	s.registerOAuth(e, tenant)
+	s.registerBookingRoutes(e, tenant, deps.Booking)
 	return s, nil
 }
 
