@@ -138,7 +138,11 @@ func open(ctx context.Context, cfg *config.Config, logger *slog.Logger, h hooks)
 	}
 	s.defer_(func() error { return s.apps.Close(context.Background()) })
 
-	s.api, err = httpapi.New(httpapi.Deps{Apps: s.apps, Store: s.store, Metrics: m, Logger: logger, AdminToken: adminToken},
+	bookings, err := openBookings(ctx, s, sealer, hc, logger)
+	if err != nil {
+		return nil, err
+	}
+	s.api, err = httpapi.New(httpapi.Deps{Apps: s.apps, Store: s.store, Metrics: m, Logger: logger, AdminToken: adminToken, Booking: bookings},
 		httpapi.DefaultConfig().WithMetricsAllow(cfg.MetricsAllow).WithMaxUpload(cfg.MaxUploadSize))
 	if err != nil {
 		return nil, err
