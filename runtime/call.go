@@ -87,7 +87,7 @@ func (in *instance) invoke(st *callState, method string, input []byte) (env abi.
 		return in.invokeExtism(st, method, input)
 	}
 	e := in.pool.app.engine
-	mptr, err := in.write(st, []byte(method))
+	mptr, err := in.writeString(st, method)
 	if err != nil {
 		return abi.ErrorEnvelope(classify(err, st, in, "write method")), false
 	}
@@ -95,13 +95,15 @@ func (in *instance) invoke(st *callState, method string, input []byte) (env abi.
 	if err != nil {
 		return abi.ErrorEnvelope(classify(err, st, in, "write input")), false
 	}
+	stack := in.stack[:4]
+	stack[0], stack[1], stack[2], stack[3] = uint64(mptr), uint64(len(method)), uint64(iptr), uint64(len(input))
 	st.arm()
-	ret, err := in.call.Call(st.ctx, uint64(mptr), uint64(len(method)), uint64(iptr), uint64(len(input)))
+	err = in.call.CallWithStack(st.ctx, stack)
 	st.disarm()
 	if err != nil {
 		return abi.ErrorEnvelope(classify(err, st, in, "call")), false
 	}
-	outPtr, outLen := uint32(ret[0]>>32), uint32(ret[0])
+	outPtr, outLen := uint32(stack[0]>>32), uint32(stack[0])
 	if int64(outLen) > int64(e.cfg.maxOutput) {
 		return abi.ErrorEnvelope(abi.Errorf(abi.CodeOutputTooLarge, "output is %d bytes, over the limit of %d", outLen, e.cfg.maxOutput)), false
 	}
@@ -128,18 +130,9 @@ func (in *instance) invoke(st *callState, method string, input []byte) (env abi.
 
 // write copies b into a buffer the guest allocates and returns its address.
 func (in *instance) write(st *callState, b []byte) (uint32, error) {
-	if len(b) == 0 {
-		return 0, nil
-	}
-	st.arm()
-	ret, err := in.alloc.Call(st.ctx, uint64(len(b)))
-	st.disarm()
-	if err != nil {
-		return 0, err
-	}
-	ptr := uint32(ret[0])
-	if ptr == 0 {
-		return 0, errAllocFailed{size: len(b), memSize: int(in.mod.Memory().Size())}
+	ptr, err := in.allocate(st, len(b))
+	if err != nil || ptr == 0 {
+		return ptr, err
 	}
 	if !in.mod.Memory().Write(ptr, b) {
 		return 0, errAllocBounds{ptr: ptr, size: len(b), memSize: int(in.mod.Memory().Size())}
@@ -147,14 +140,49 @@ func (in *instance) write(st *callState, b []byte) (uint32, error) {
 	return ptr, nil
 }
 
+// writeString is write for a string, without converting it to bytes.
+func (in *instance) writeString(st *callState, s string) (uint32, error) {
+	ptr, err := in.allocate(st, len(s))
+	if err != nil || ptr == 0 {
+		return ptr, err
+	}
+	if !in.mod.Memory().WriteString(ptr, s) {
+		return 0, errAllocBounds{ptr: ptr, size: len(s), memSize: int(in.mod.Memory().Size())}
+	}
+	return ptr, nil
+}
+
+// allocate asks the guest for n bytes; n == 0 needs no buffer.
+func (in *instance) allocate(st *callState, n int) (uint32, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	stack := in.stack[:1]
+	stack[0] = uint64(n)
+	st.arm()
+	err := in.alloc.CallWithStack(st.ctx, stack)
+	st.disarm()
+	if err != nil {
+		return 0, err
+	}
+	ptr := uint32(stack[0])
+	if ptr == 0 {
+		return 0, errAllocFailed{size: n, memSize: int(in.mod.Memory().Size())}
+	}
+	return ptr, nil
+}
+
 // freeAll hands the call's buffers back to a guest that exports slotbox_free.
 func (in *instance) freeAll(st *callState, mptr uint32, mlen int, iptr uint32, ilen int, optr, olen uint32) bool {
-	for _, b := range [][2]uint64{{uint64(mptr), uint64(mlen)}, {uint64(iptr), uint64(ilen)}, {uint64(optr), uint64(olen)}} {
+	bufs := [3][2]uint64{{uint64(mptr), uint64(mlen)}, {uint64(iptr), uint64(ilen)}, {uint64(optr), uint64(olen)}}
+	for _, b := range bufs {
 		if b[0] == 0 {
 			continue
 		}
+		stack := in.stack[:2]
+		stack[0], stack[1] = b[0], b[1]
 		st.arm()
-		_, err := in.free.Call(st.ctx, b[0], b[1])
+		err := in.free.CallWithStack(st.ctx, stack)
 		st.disarm()
 		if err != nil {
 			return false

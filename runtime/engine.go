@@ -5,7 +5,6 @@
 package runtime
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"sync"
@@ -32,7 +31,7 @@ type Engine struct {
 
 	mu        sync.Mutex
 	modules   map[string]*compiledModule // by sha256 of the instrumented bytes' source
-	lru       *list.List                 // idle instances, most recent first
+	lru       idleList                   // idle instances, most recent first
 	idleBytes uint64
 	live      int
 	closed    bool
@@ -68,7 +67,6 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 		cache:     cache,
 		hostFuncs: map[string]api.FunctionDefinition{},
 		modules:   map[string]*compiledModule{},
-		lru:       list.New(),
 	}
 	if err := e.instantiateHostModules(ctx); err != nil {
 		_ = e.rt.Close(ctx)
@@ -104,10 +102,10 @@ func (e *Engine) Close(ctx context.Context) error {
 	e.mu.Lock()
 	e.closed = true
 	var idle []*instance
-	for el := e.lru.Front(); el != nil; el = el.Next() {
-		idle = append(idle, el.Value.(*instance))
+	for in := e.lru.front; in != nil; in = in.next {
+		idle = append(idle, in)
 	}
-	e.lru.Init()
+	e.lru = idleList{}
 	e.idleBytes = 0
 	e.mu.Unlock()
 	for _, in := range idle {
@@ -134,7 +132,7 @@ type Stats struct {
 func (e *Engine) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return Stats{Modules: len(e.modules), LiveInstances: e.live, IdleInstances: e.lru.Len(), IdleBytes: e.idleBytes}
+	return Stats{Modules: len(e.modules), LiveInstances: e.live, IdleInstances: e.lru.n, IdleBytes: e.idleBytes}
 }
 
 // Sweep closes instances idle for longer than the idle timeout. The server

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"container/list"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -32,7 +31,11 @@ type instance struct {
 	// and free are then unused); nil for slotbox/1.
 	ext *extismInstance
 
-	lruElem  *list.Element
+	// prev and next link the engine's list of idle instances (lru.go).
+	prev, next *instance
+	idle       bool
+	// stack is reused for every guest call (wazero's CallWithStack).
+	stack    [4]uint64
 	lastUsed time.Time
 	memBytes uint64
 	calls    int

@@ -61,7 +61,7 @@ func (p *pool) put(ctx context.Context, in *instance) {
 		evicted = append(evicted, in)
 	} else {
 		p.idle = append(p.idle, in)
-		in.lruElem = e.lru.PushFront(in)
+		e.lru.pushFront(in)
 		e.idleBytes += in.memBytes
 	}
 	evicted = append(evicted, e.evictLocked(now)...)
@@ -76,8 +76,7 @@ func (p *pool) put(ctx context.Context, in *instance) {
 // them for the caller to close outside the lock.
 func (e *Engine) evictLocked(now time.Time) []*instance {
 	var out []*instance
-	for el := e.lru.Back(); el != nil; el = e.lru.Back() {
-		in := el.Value.(*instance)
+	for in := e.lru.back; in != nil; in = e.lru.back {
 		if e.idleBytes <= e.cfg.idleMemoryBudget && now.Sub(in.lastUsed) < e.cfg.idleTimeout {
 			break
 		}
@@ -89,11 +88,10 @@ func (e *Engine) evictLocked(now time.Time) []*instance {
 }
 
 func (e *Engine) removeIdleLocked(in *instance) {
-	if in.lruElem == nil {
+	if !in.idle {
 		return
 	}
-	e.lru.Remove(in.lruElem)
-	in.lruElem = nil
+	e.lru.remove(in)
 	e.idleBytes -= in.memBytes
 }
 
