@@ -94,9 +94,11 @@ func (e *Engine) compiledModule(ctx context.Context, sha string, wasm []byte, in
 		if err != nil {
 			return nil, &ValidationError{Violations: []Violation{{Rule: RuleMalformed, Message: err.Error()}}}
 		}
-		metered, err := meter.Instrument(bounded, meter.Options{MaxCallDepth: e.cfg.maxCallDepth})
-		if err != nil {
-			return nil, meterViolation(err)
+		metered := bounded
+		if !e.cfg.unmetered {
+			if metered, err = meter.Instrument(bounded, meter.Options{MaxCallDepth: e.cfg.maxCallDepth}); err != nil {
+				return nil, meterViolation(err)
+			}
 		}
 		cm, err := e.rt.CompileModule(ctx, metered)
 		if err != nil {

@@ -8,18 +8,21 @@ import (
 // Config holds the engine's limits. It is immutable: every With method
 // returns a changed copy, so one Config can be shared and varied safely.
 type Config struct {
-	maxModuleSize    int
-	memoryLimit      uint64
-	maxInput         int
-	maxOutput        int
-	maxLog           int
-	maxHostInput     int
-	timeout          time.Duration
-	fuel             int64
-	fuelChunk        int64
-	maxCallDepth     uint32
-	maxTableEntries  uint64
-	validateResults  bool
+	maxModuleSize   int
+	memoryLimit     uint64
+	maxInput        int
+	maxOutput       int
+	maxLog          int
+	maxHostInput    int
+	timeout         time.Duration
+	fuel            int64
+	fuelChunk       int64
+	maxCallDepth    uint32
+	maxTableEntries uint64
+	validateResults bool
+	// unmetered skips the metering rewrite; only tests set it, to check
+	// that metering changes no result.
+	unmetered        bool
 	cacheDir         string
 	maxIdlePerPool   int
 	idleMemoryBudget uint64

@@ -98,6 +98,9 @@ func (in *instance) moduleConfig() wazero.ModuleConfig {
 func (in *instance) bindMeter() error {
 	a := in.pool.app
 	fuel, ok := in.mod.ExportedGlobal(meter.ExportFuel).(api.MutableGlobal)
+	if !ok && a.engine.cfg.unmetered {
+		return nil
+	}
 	if !ok {
 		return fmt.Errorf("instance of app[%s] lacks the fuel global", a.sha256[:12])
 	}
