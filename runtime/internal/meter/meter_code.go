@@ -4,27 +4,32 @@ import "fmt"
 
 // Opcodes the instrumentation emits.
 const (
-	opcIf        = 0x04
-	opcEnd       = 0x0b
-	opcBlock     = 0x02
-	opcCall      = 0x10
-	opcLocalGet  = 0x20
-	opcLocalSet  = 0x21
-	opcLocalTee  = 0x22
-	opcGlobalGet = 0x23
-	opcGlobalSet = 0x24
-	opcI32Const  = 0x41
-	opcI64Const  = 0x42
-	opcI32GtU    = 0x4b
-	opcI64LtS    = 0x53
-	opcI32Add    = 0x6a
-	opcI32Sub    = 0x6b
-	opcI64Sub    = 0x7d
-	opcI64ShrU   = 0x88
-	opcI64ExtU   = 0xad
-	blockEmpty   = 0x40
-	valI32       = 0x7f
-	valI64       = 0x7e
+	opcUnreachable = 0x00
+	opcBlock       = 0x02
+	opcLoop        = 0x03
+	opcIf          = 0x04
+	opcEnd         = 0x0b
+	opcBr          = 0x0c
+	opcBrIf        = 0x0d
+	opcCall        = 0x10
+	opcLocalGet    = 0x20
+	opcLocalSet    = 0x21
+	opcLocalTee    = 0x22
+	opcGlobalGet   = 0x23
+	opcGlobalSet   = 0x24
+	opcI32Const    = 0x41
+	opcI64Const    = 0x42
+	opcI32GtU      = 0x4b
+	opcI64LtS      = 0x53
+	opcI32Add      = 0x6a
+	opcI32Sub      = 0x6b
+	opcI64Add      = 0x7c
+	opcI64Sub      = 0x7d
+	opcI64ShrU     = 0x88
+	opcI64ExtU     = 0xad
+	blockEmpty     = 0x40
+	valI32         = 0x7f
+	valI64         = 0x7e
 )
 
 // frame is an open block, loop or if (or the function body itself) during
@@ -34,7 +39,15 @@ type frame struct {
 	// outerLoops counts the loops enclosing the frame; zero means control
 	// continuing after the frame's end is outside every loop.
 	outerLoops int
+	// wrapped marks a loop emitted inside the three labels of the retry
+	// form (see retryLoop); cost is its charge.
+	wrapped bool
+	cost    int64
 }
+
+// Labels the retry form puts around a loop: block $exit, loop $retry,
+// block $cold.
+const retryLabels = 3
 
 // leavesLoops reports whether a branch to the frame takes control out of all
 // loops (a branch to a loop goes to its header, inside it).
@@ -154,17 +167,27 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 					f.loadLocal()
 				}
 			}
-			flush(in.end)
-			frames = append(frames, frame{loop: true, outerLoops: loops})
-			loops++
 			cost := info.costs[nextRegion]
 			if nextRegion == 1 && info.fold {
 				cost += info.costs[0]
 			}
 			nextRegion++
-			if cached {
+			fr := frame{loop: true, outerLoops: loops, cost: cost}
+			bt := expr[in.start+1 : in.end]
+			if fr.wrapped = cached && !f.takesParams(bt); fr.wrapped {
+				f.out = append(f.out, opcBlock)
+				f.out = append(f.out, bt...)
+				f.out = append(f.out, opcLoop, blockEmpty, opcBlock, blockEmpty)
+			}
+			flush(in.end)
+			frames = append(frames, fr)
+			loops++
+			switch {
+			case fr.wrapped:
+				f.chargeLocalRetry(cost)
+			case cached:
 				f.chargeLocal(cost)
-			} else {
+			default:
 				f.chargeGlobal(cost)
 			}
 		case opEnd:
@@ -177,6 +200,10 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 				f.depthLeave()
 			case top.loop:
 				loops--
+				if top.wrapped {
+					flush(in.end)
+					f.retryTail(top.cost)
+				}
 				if loops == 0 && cached {
 					flush(in.end)
 					f.storeLocal()
@@ -184,9 +211,15 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 				}
 			}
 		case opBr:
-			if cached && frames[len(frames)-1-int(in.idx)].leavesLoops() {
+			ti := len(frames) - 1 - int(in.idx)
+			if cached && frames[ti].leavesLoops() {
 				flush(in.start)
 				f.storeLocal()
+			}
+			if extra := wrapsCrossed(frames, ti); extra > 0 {
+				flush(in.start)
+				f.op(expr[in.start], in.idx+extra)
+				copied = in.end
 			}
 		case opBrTable:
 			if cached {
@@ -197,6 +230,18 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 						break
 					}
 				}
+			}
+			crossed := false
+			for _, l := range d.labels {
+				crossed = crossed || wrapsCrossed(frames, len(frames)-1-int(l)) > 0
+			}
+			if crossed {
+				flush(in.start)
+				f.out = appendU32(append(f.out, expr[in.start]), uint32(len(d.labels)-1))
+				for _, l := range d.labels {
+					f.out = appendU32(f.out, l+wrapsCrossed(frames, len(frames)-1-int(l)))
+				}
+				copied = in.end
 			}
 		case opReturn:
 			flush(in.start)
@@ -229,6 +274,33 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 	}
 	flush(len(expr))
 	return nil
+}
+
+// wrapsCrossed counts the retry-form labels a branch from the innermost
+// frame to frames[ti] crosses: those around every loop it leaves.
+func wrapsCrossed(frames []frame, ti int) uint32 {
+	n := uint32(0)
+	for _, fr := range frames[ti+1:] {
+		if fr.wrapped {
+			n += retryLabels
+		}
+	}
+	return n
+}
+
+// takesParams reports whether a block type (the bytes after loop) has
+// parameters; a type index out of range counts as having them, which keeps
+// the (then invalid) loop in the plain form.
+func (f *funcRewrite) takesParams(bt []byte) bool {
+	if len(bt) == 1 && (bt[0] == blockEmpty || bt[0]&0xc0 == 0x40) {
+		return false
+	}
+	r := reader{buf: bt}
+	idx, err := r.s33()
+	if err != nil || idx < 0 || idx >= int64(len(f.m.types)) {
+		return true
+	}
+	return len(f.m.types[idx].params) > 0
 }
 
 func (f *funcRewrite) op(b byte, idx uint32) { f.out = appendU32(append(f.out, b), idx) }
@@ -267,6 +339,51 @@ func (f *funcRewrite) chargeLocal(cost int64) {
 	f.out = append(f.out, opcI64Sub)
 	f.op(opcLocalTee, f.local)
 	f.refuelIfNegative(true)
+}
+
+// chargeLocalRetry is the header charge of a loop in the retry form:
+//
+//	block $exit (loop's results)
+//	  loop $retry
+//	    block $cold
+//	      loop $L (original)
+//	        local.get L; i64.const cost; i64.sub; local.tee L
+//	        i64.const 0; i64.lt_s; br_if $cold
+//	        ...body...
+//	      end
+//	      br $exit
+//	    end
+//	    local.get L; global.set F; call refuel
+//	    global.get F; i64.const cost; i64.add; local.set L
+//	    br $retry
+//	  end
+//	  unreachable
+//	end
+//
+// The call to refuel sits outside the loop: wazero's register allocator
+// spills values live across a call, and a call inside a tight loop, even on
+// a path never taken, put its counter in memory (up to 2.5x slower). On
+// refuel the iteration restarts at the header with the charge given back,
+// so it is charged once; refuel must therefore trap or leave the fuel >= 0.
+func (f *funcRewrite) chargeLocalRetry(cost int64) {
+	f.op(opcLocalGet, f.local)
+	f.i64(cost)
+	f.out = append(f.out, opcI64Sub)
+	f.op(opcLocalTee, f.local)
+	f.i64(0)
+	f.out = append(f.out, opcI64LtS, opcBrIf, 1)
+}
+
+// retryTail closes the retry form after the loop's own end.
+func (f *funcRewrite) retryTail(cost int64) {
+	f.out = append(f.out, opcBr, 2, opcEnd)
+	f.storeLocal()
+	f.op(opcCall, f.refuel)
+	f.op(opcGlobalGet, f.fuel)
+	f.i64(cost)
+	f.out = append(f.out, opcI64Add)
+	f.op(opcLocalSet, f.local)
+	f.out = append(f.out, opcBr, 0, opcEnd, opcUnreachable, opcEnd)
 }
 
 // chargeBulk charges the i32 length on top of the stack, leaving it there.
