@@ -55,6 +55,8 @@ func TestInstrumentEquivalence(t *testing.T) {
 		{"brtable", []uint64{0}}, {"brtable", []uint64{1}}, {"brtable", []uint64{2}},
 		{"brtable", []uint64{3}}, {"brtable", []uint64{u(-1)}},
 		{"brtable_loop", []uint64{1}}, {"brtable_loop", []uint64{2}}, {"brtable_loop", []uint64{10}},
+		{"loop_results", []uint64{0}}, {"loop_results", []uint64{10}}, {"loop_results", []uint64{5000}},
+		{"loop_mv", []uint64{0}}, {"loop_mv", []uint64{77}},
 		{"indirect", []uint64{0, 5}}, {"indirect", []uint64{1, 5}}, {"indirect", []uint64{2, 5}},
 		{"indirect", []uint64{5, 5}}, {"indirect", []uint64{6, 5}}, {"indirect", []uint64{100, 5}},
 		{"indirect_t2", []uint64{0, 4}}, {"indirect_t2", []uint64{1, 4}},

@@ -132,6 +132,28 @@
         (br_table $l $l $exit (i32.sub (local.get $n) (local.get $i)))))
     (local.get $i))
 
+  ;; loops with results and no parameters: the meter's retry form wraps
+  ;; them in a block of the loop's type (a type index for two results)
+  (func $loop_results (export "loop_results") (param $n i32) (result i32)
+    (local $i i32)
+    (block $out (result i32)
+      (i32.add
+        (loop $l (result i32)
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (drop (br_if $out (i32.const -1) (i32.eq (local.get $i) (i32.const 1000))))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n)))
+          (local.get $i))
+        (i32.const 100))))
+
+  (func $loop_mv (export "loop_mv") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $l (result i32 i64)
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))
+      (local.get $i) (i64.extend_i32_u (i32.mul (local.get $i) (i32.const 3))))
+    (i32.wrap_i64)
+    (i32.add))
+
   (func $indirect (export "indirect") (param $i i32) (param $x i32) (result i32)
     (call_indirect (type $un) (local.get $x) (local.get $i)))
 
