@@ -2,7 +2,6 @@ package attio_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,8 +10,7 @@ import (
 	"testing"
 
 	"github.com/slotbox/slotbox/abi"
-	"github.com/slotbox/slotbox/internal/devhost"
-	"github.com/slotbox/slotbox/runtime"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 )
 
 func person(name, email string) map[string]any {
@@ -80,7 +78,7 @@ func TestManifest(t *testing.T) {
 			t.Errorf("ValidateKeys(%s) = %v, want ok=%v", tc.keys, err, tc.ok)
 		}
 	}
-	compile(t, "real", m) // the module uploads under the real manifest
+	modules.Compile(t, "real", m) // the module uploads under the real manifest
 }
 
 func TestGetContacts(t *testing.T) {
@@ -90,7 +88,7 @@ func TestGetContacts(t *testing.T) {
 	e.fake.addPerson("Dan Example", "dan@example.com")
 
 	var got []contact
-	e.ok("crm.getContacts", map[string]any{"emails": []string{"Alice@Work.example", "nobody@example.com", " bob@example.com", "alice@work.example"}}, &got)
+	e.OK("crm.getContacts", map[string]any{"emails": []string{"Alice@Work.example", "nobody@example.com", " bob@example.com", "alice@work.example"}}, &got)
 	want := []contact{{alice, "Alice@Work.example", "people"}, {bob, "bob@example.com", "people"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("contacts = %+v, want %+v", got, want)
@@ -127,7 +125,7 @@ func TestGetContactsInChunks(t *testing.T) {
 	}
 	last := e.fake.addPerson("P 119", "p119@example.com")
 	var got []contact
-	e.ok("crm.getContacts", map[string]any{"emails": emails}, &got)
+	e.OK("crm.getContacts", map[string]any{"emails": emails}, &got)
 	if len(got) != 1 || got[0].ID != last {
 		t.Errorf("contacts = %+v", got)
 	}
@@ -135,7 +133,7 @@ func TestGetContactsInChunks(t *testing.T) {
 		t.Errorf("%d queries for 120 emails, want 3 of at most 50", n)
 	}
 
-	e.ok("crm.getContacts", map[string]any{"emails": []string{}}, &got)
+	e.OK("crm.getContacts", map[string]any{"emails": []string{}}, &got)
 	if len(got) != 0 || len(e.fake.requests()) != 3 {
 		t.Errorf("no emails: contacts %+v, %d requests", got, len(e.fake.requests()))
 	}
@@ -145,7 +143,7 @@ func TestCreateContacts(t *testing.T) {
 	e := newEnv(t)
 	existing := e.fake.addPerson("Alice Example", "alice@example.com")
 	var got []contact
-	e.ok("crm.createContacts", map[string]any{"contacts": []map[string]string{
+	e.OK("crm.createContacts", map[string]any{"contacts": []map[string]string{
 		{"email": "Carol@Example.com", "name": "Carol Ann  Example"},
 		{"email": "alice@example.com", "name": "Alice"},
 		{"email": "cher@example.com", "name": "Cher"},
@@ -187,7 +185,7 @@ func TestCreateEvent(t *testing.T) {
 	bob := e.fake.addPerson("Bob Example", "bob@example.com")
 	carol := e.fake.addPerson("", "carol@example.com")
 	var got crmEvent
-	e.ok("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{
+	e.OK("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{
 		{"id": bob, "email": "bob@example.com"}, {"id": carol, "email": "carol@example.com"}, {"id": bob, "email": "bob@example.com"},
 	}}, &got)
 	if got.Type != "attio_other_calendar" || len(got.AdditionalInfo.Notes) != 2 {
@@ -226,7 +224,7 @@ func TestCreateEventUndoesPartialWork(t *testing.T) {
 	e := newEnv(t)
 	bob := e.fake.addPerson("Bob Example", "bob@example.com")
 	gone := "0b7e2c4a-1d3f-4e5a-8b6c-9d0e1f2a3b4c"
-	err := e.fail("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{
+	err := e.Fail("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{
 		{"id": bob, "email": "bob@example.com"}, {"id": gone, "email": "gone@example.com"},
 	}})
 	if err.AppCode != "NOT_FOUND" || !strings.Contains(err.Message, gone) {
@@ -247,12 +245,12 @@ func TestUpdateEvent(t *testing.T) {
 	bob := e.fake.addPerson("Bob Example", "bob@example.com")
 	carol := e.fake.addPerson("Carol Example", "carol@example.com")
 	var created, updated crmEvent
-	e.ok("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{
+	e.OK("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{
 		{"id": bob, "email": "bob@example.com"}, {"id": carol, "email": "carol@example.com"},
 	}}, &created)
 	moved := event("Intro call, moved")
 	moved["startTime"], moved["endTime"] = "2026-12-03T15:00:00Z", "2026-12-03T15:30:00Z"
-	e.ok("crm.updateEvent", map[string]any{"uid": created.ID, "event": moved}, &updated)
+	e.OK("crm.updateEvent", map[string]any{"uid": created.ID, "event": moved}, &updated)
 
 	old, now := strings.Split(created.ID, ","), strings.Split(updated.ID, ",")
 	if len(now) != 2 || slices.Contains(now, old[0]) || slices.Contains(now, old[1]) {
@@ -269,14 +267,14 @@ func TestUpdateEvent(t *testing.T) {
 	}
 
 	// A note deleted in Attio is skipped; with none left the update fails.
-	e.ok("crm.deleteEvent", map[string]any{"uid": strings.Split(updated.ID, ",")[0]}, nil)
+	e.OK("crm.deleteEvent", map[string]any{"uid": strings.Split(updated.ID, ",")[0]}, nil)
 	var again crmEvent
-	e.ok("crm.updateEvent", map[string]any{"uid": updated.ID, "event": moved}, &again)
+	e.OK("crm.updateEvent", map[string]any{"uid": updated.ID, "event": moved}, &again)
 	if ids := strings.Split(again.ID, ","); len(ids) != 1 || e.fake.note(ids[0]).ParentRecord != carol {
 		t.Errorf("update with one note gone = %q", again.ID)
 	}
-	e.ok("crm.deleteEvent", map[string]any{"uid": again.ID}, nil)
-	if err := e.fail("crm.updateEvent", map[string]any{"uid": again.ID, "event": moved}); err.AppCode != "NOT_FOUND" {
+	e.OK("crm.deleteEvent", map[string]any{"uid": again.ID}, nil)
+	if err := e.Fail("crm.updateEvent", map[string]any{"uid": again.ID, "event": moved}); err.AppCode != "NOT_FOUND" {
 		t.Errorf("update with every note gone = %+v, want NOT_FOUND", err)
 	}
 }
@@ -285,13 +283,13 @@ func TestDeleteEvent(t *testing.T) {
 	e := newEnv(t)
 	bob := e.fake.addPerson("Bob Example", "bob@example.com")
 	var created crmEvent
-	e.ok("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{{"id": bob, "email": "bob@example.com"}}}, &created)
-	e.ok("crm.deleteEvent", map[string]any{"uid": created.ID}, nil)
+	e.OK("crm.createEvent", map[string]any{"event": event("Intro call"), "contacts": []map[string]string{{"id": bob, "email": "bob@example.com"}}}, &created)
+	e.OK("crm.deleteEvent", map[string]any{"uid": created.ID}, nil)
 	if len(e.fake.notesOn(bob)) != 0 {
 		t.Fatal("the note is still there")
 	}
 	// Again: Attio answers 404, which counts as deleted.
-	res := e.call("crm.deleteEvent", map[string]any{"uid": created.ID})
+	res := e.Call("crm.deleteEvent", map[string]any{"uid": created.ID})
 	if res.Envelope.Error != nil || string(res.Envelope.OK) != "{}" {
 		t.Errorf("second delete = %+v", res.Envelope)
 	}
@@ -330,7 +328,7 @@ func TestInvalidInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			if err := e.fail(tc.method, tc.input); err.Code != abi.CodeInvalidInput {
+			if err := e.Fail(tc.method, tc.input); err.Code != abi.CodeInvalidInput {
 				t.Errorf("error = %v, want INVALID_INPUT", err)
 			}
 			if n := len(e.fake.requests()); n != 0 {
@@ -360,7 +358,7 @@ func TestCheckKeys(t *testing.T) {
 			e := newEnv(t)
 			e.fake.set(tc.key, tc.scope, tc.active)
 			var got abi.AppCheckKeysResult
-			e.ok("app.checkKeys", map[string]any{}, &got)
+			e.OK("app.checkKeys", map[string]any{}, &got)
 			if got.Valid != tc.valid || !strings.Contains(got.Message, tc.message) {
 				t.Errorf("checkKeys = %+v, want valid=%v and %q", got, tc.valid, tc.message)
 			}
@@ -411,7 +409,7 @@ func TestProviderFailures(t *testing.T) {
 			t.Run(c.method+"/"+f.name, func(t *testing.T) {
 				e := newEnv(t)
 				e.fake.inject(f.status, f.body, f.header...)
-				res := e.call(c.method, c.input)
+				res := e.Call(c.method, c.input)
 				if c.method == "app.checkKeys" && f.status == 401 {
 					var got abi.AppCheckKeysResult
 					if res.Envelope.Error != nil || json.Unmarshal(res.Envelope.OK, &got) != nil || got.Valid {
@@ -455,12 +453,12 @@ func TestBadResponses(t *testing.T) {
 			case "crm.updateEvent":
 				bob := e.fake.addPerson("Bob", "bob@example.com")
 				var created crmEvent
-				e.ok("crm.createEvent", map[string]any{"event": event("x"), "contacts": []map[string]string{{"id": bob, "email": "bob@example.com"}}}, &created)
+				e.OK("crm.createEvent", map[string]any{"event": event("x"), "contacts": []map[string]string{{"id": bob, "email": "bob@example.com"}}}, &created)
 				tc.route = "GET /v2/notes/" + created.ID
 				input = map[string]any{"uid": created.ID, "event": event("y")}
 			}
 			e.fake.injectFor(tc.route, 200, tc.body)
-			err := e.fail(tc.method, input)
+			err := e.Fail(tc.method, input)
 			if err.Code != abi.CodeAppError || err.AppCode != "BAD_RESPONSE" || err.Retryable {
 				t.Errorf("error = %+v, want APP_ERROR[BAD_RESPONSE]", err)
 			}
@@ -473,7 +471,7 @@ func TestBadResponses(t *testing.T) {
 // connection, and the guest passes the refusal on.
 func TestRealManifestRefusesOtherHosts(t *testing.T) {
 	e := newEnvWith(t, "real", realManifest(t), false)
-	err := e.fail("crm.getContacts", map[string]any{"emails": []string{"bob@example.com"}})
+	err := e.Fail("crm.getContacts", map[string]any{"emails": []string{"bob@example.com"}})
 	if err.Code != abi.CodeAppError || err.AppCode != string(abi.CodePermissionDenied) || err.Retryable {
 		t.Errorf("error = %+v, want APP_ERROR[PERMISSION_DENIED]", err)
 	}
@@ -499,13 +497,13 @@ func TestAPIKeyStaysInTheHost(t *testing.T) {
 		{"crm.createEvent", map[string]any{"event": event("x"), "contacts": []map[string]string{{"id": bob, "email": "bob@example.com"}}}},
 		{"app.checkKeys", map[string]any{}},
 	} {
-		res := e.call(c.method, c.input)
+		res := e.Call(c.method, c.input)
 		if res.Envelope.Error != nil {
 			t.Fatalf("%s: %v", c.method, res.Envelope.Error)
 		}
 		out = append(out, res.Envelope.OK)
 	}
-	for _, in := range e.requests() {
+	for _, in := range e.Requests() {
 		var req struct {
 			Auth    string            `json:"auth"`
 			Headers map[string]string `json:"headers"`
@@ -526,7 +524,7 @@ func TestAPIKeyStaysInTheHost(t *testing.T) {
 
 func TestNotImplemented(t *testing.T) {
 	e := newEnv(t)
-	if err := e.fail("video.createMeeting", map[string]any{}); err.Code != abi.CodeNotImplemented {
+	if err := e.Fail("video.createMeeting", map[string]any{}); err.Code != abi.CodeNotImplemented {
 		t.Errorf("error = %v, want NOT_IMPLEMENTED", err)
 	}
 }
@@ -537,10 +535,10 @@ func BenchmarkCreateEvent(b *testing.B) {
 	e := newEnvWith(b, "test", testManifest(b), true)
 	bob := e.fake.addPerson("Bob Example", "bob@example.com")
 	in, _ := json.Marshal(map[string]any{"event": event("Intro call"), "contacts": []map[string]string{{"id": bob, "email": "bob@example.com"}}})
-	e.ok("crm.createEvent", in, nil) // instantiate outside the loop
+	e.OK("crm.createEvent", in, nil) // instantiate outside the loop
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := e.call("crm.createEvent", in); res.Envelope.Error != nil {
+		if res := e.Call("crm.createEvent", in); res.Envelope.Error != nil {
 			b.Fatal(res.Envelope.Error)
 		}
 	}
@@ -548,41 +546,11 @@ func BenchmarkCreateEvent(b *testing.B) {
 
 // BenchmarkCompile compiles the module under config.json in a new engine.
 func BenchmarkCompile(b *testing.B) {
-	wasm, m := readModule(b), realManifest(b)
-	ctx := context.Background()
-	for b.Loop() {
-		e, err := runtime.NewEngine(ctx, engineConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := e.Compile(ctx, wasm, m); err != nil {
-			b.Fatal(err)
-		}
-		_ = e.Close(ctx)
-	}
-	b.ReportMetric(float64(len(wasm)), "module-bytes")
+	apptest.BenchCompile(b, apptest.ReadModule(b, slug), realManifest(b))
 }
 
 // BenchmarkInstantiate is a call on a fresh instance every time (no pool):
-// instantiation and _initialize, plus crm.getContacts of no emails, which
-// makes no request.
+// instantiation and _initialize, plus crm.getContacts, which makes no request.
 func BenchmarkInstantiate(b *testing.B) {
-	ctx := context.Background()
-	eng, err := runtime.NewEngine(ctx, engineConfig().WithMaxIdlePerPool(0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = eng.Close(ctx) })
-	app, err := eng.Compile(ctx, readModule(b), realManifest(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	req := runtime.CallRequest{Installation: devhost.Installation, Method: "crm.getContacts", Input: []byte(`{"emails":[]}`)}
-	b.ReportAllocs()
-	for b.Loop() {
-		res := app.Call(ctx, req)
-		if res.Envelope.Error != nil || !res.Instantiated {
-			b.Fatalf("call = %+v (instantiated %v)", res.Envelope, res.Instantiated)
-		}
-	}
+	apptest.BenchInstantiate(b, apptest.ReadModule(b, slug), realManifest(b), "crm.getContacts", []byte(`{"emails":[]}`), "")
 }

@@ -41,7 +41,7 @@ func FuzzNoteText(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := e.app.Call(ctx, runtime.CallRequest{Installation: devhost.Installation, Method: "crm.createEvent", Input: in, Funcs: e.funcs})
+		res := e.App.Call(ctx, runtime.CallRequest{Installation: devhost.Installation, Method: "crm.createEvent", Input: in, Funcs: e.Funcs})
 		if res.Envelope.Error != nil {
 			t.Fatalf("title %q description %q: %v", title, description, res.Envelope.Error)
 		}

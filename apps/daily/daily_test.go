@@ -2,7 +2,6 @@ package daily_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -11,8 +10,7 @@ import (
 	"time"
 
 	"github.com/slotbox/slotbox/abi"
-	"github.com/slotbox/slotbox/internal/devhost"
-	"github.com/slotbox/slotbox/runtime"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 )
 
 // expiryBuffer is how long a room outlives its booking.
@@ -82,7 +80,7 @@ func TestManifest(t *testing.T) {
 	}
 	// The module uploads under the real manifest: it imports nothing the
 	// manifest does not grant.
-	compile(t, "real", m)
+	modules.Compile(t, "real", m)
 }
 
 func TestCreateMeeting(t *testing.T) {
@@ -98,7 +96,7 @@ func TestCreateMeeting(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			var got videoCallData
-			e.ok("video.createMeeting", map[string]any{"event": event(tc.end)}, &got)
+			e.OK("video.createMeeting", map[string]any{"event": event(tc.end)}, &got)
 			room := e.fake.room(got.ID)
 			if room == nil {
 				t.Fatalf("no room %q at the fake", got.ID)
@@ -145,7 +143,7 @@ func TestInvalidInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			if err := e.fail(tc.method, tc.input); err.Code != abi.CodeInvalidInput {
+			if err := e.Fail(tc.method, tc.input); err.Code != abi.CodeInvalidInput {
 				t.Errorf("error = %v, want INVALID_INPUT", err)
 			}
 			if n := len(e.fake.requests()); n != 0 {
@@ -171,8 +169,8 @@ func TestUpdateMeeting(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			var created, updated videoCallData
-			e.ok("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")}, &created)
-			e.ok("video.updateMeeting", map[string]any{"bookingRef": tc.ref(created), "event": event(newEnd)}, &updated)
+			e.OK("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")}, &created)
+			e.OK("video.updateMeeting", map[string]any{"bookingRef": tc.ref(created), "event": event(newEnd)}, &updated)
 			if updated != created {
 				t.Errorf("updated = %+v, want the same room %+v", updated, created)
 			}
@@ -196,7 +194,7 @@ func TestUpdateMeetingRecreatesAGoneRoom(t *testing.T) {
 	e := newEnv(t)
 	var got videoCallData
 	ref := map[string]any{"type": "daily_video", "uid": "deletedRoom123"}
-	e.ok("video.updateMeeting", map[string]any{"bookingRef": ref, "event": event("2026-12-01T10:30:00Z")}, &got)
+	e.OK("video.updateMeeting", map[string]any{"bookingRef": ref, "event": event("2026-12-01T10:30:00Z")}, &got)
 	if got.ID == "deletedRoom123" || e.fake.room(got.ID) == nil {
 		t.Fatalf("result %+v: want a new room", got)
 	}
@@ -212,13 +210,13 @@ func TestUpdateMeetingRecreatesAGoneRoom(t *testing.T) {
 func TestDeleteMeeting(t *testing.T) {
 	e := newEnv(t)
 	var created videoCallData
-	e.ok("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")}, &created)
-	e.ok("video.deleteMeeting", map[string]any{"uid": created.ID}, nil)
+	e.OK("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")}, &created)
+	e.OK("video.deleteMeeting", map[string]any{"uid": created.ID}, nil)
 	if e.fake.room(created.ID) != nil {
 		t.Fatal("the room still exists")
 	}
 	// Deleting it again finds it gone (404), which counts as deleted.
-	res := e.call("video.deleteMeeting", map[string]any{"uid": created.ID})
+	res := e.Call("video.deleteMeeting", map[string]any{"uid": created.ID})
 	if res.Envelope.Error != nil || string(res.Envelope.OK) != "{}" {
 		t.Errorf("second delete = %+v, want ok {}", res.Envelope)
 	}
@@ -230,7 +228,7 @@ func TestDeleteMeeting(t *testing.T) {
 
 func TestGetAvailability(t *testing.T) {
 	e := newEnv(t)
-	res := e.call("video.getAvailability", map[string]any{"dateFrom": "2026-12-01T00:00:00Z", "dateTo": "2026-12-08T00:00:00Z"})
+	res := e.Call("video.getAvailability", map[string]any{"dateFrom": "2026-12-01T00:00:00Z", "dateTo": "2026-12-08T00:00:00Z"})
 	if res.Envelope.Error != nil || string(res.Envelope.OK) != "[]" {
 		t.Errorf("getAvailability = %+v, want []", res.Envelope)
 	}
@@ -239,7 +237,7 @@ func TestGetAvailability(t *testing.T) {
 func TestCheckKeys(t *testing.T) {
 	e := newEnv(t)
 	var got abi.AppCheckKeysResult
-	e.ok("app.checkKeys", map[string]any{}, &got)
+	e.OK("app.checkKeys", map[string]any{}, &got)
 	if !got.Valid || got.Message != "Daily domain "+fakeDomain {
 		t.Errorf("checkKeys = %+v", got)
 	}
@@ -249,7 +247,7 @@ func TestCheckKeys(t *testing.T) {
 
 	// A key Daily refuses makes the check answer invalid, not fail.
 	e.fake.setKey("another-key")
-	e.ok("app.checkKeys", map[string]any{}, &got)
+	e.OK("app.checkKeys", map[string]any{}, &got)
 	if got.Valid || !strings.Contains(got.Message, "401") {
 		t.Errorf("checkKeys with a refused key = %+v, want valid=false", got)
 	}
@@ -297,7 +295,7 @@ func TestProviderFailures(t *testing.T) {
 			t.Run(c.method+"/"+f.name, func(t *testing.T) {
 				e := newEnv(t)
 				e.fake.inject(f.status, f.body, f.header...)
-				res := e.call(c.method, c.input)
+				res := e.Call(c.method, c.input)
 				if c.method == "app.checkKeys" && (f.status == 401 || f.status == 403) {
 					var got abi.AppCheckKeysResult
 					if res.Envelope.Error != nil || json.Unmarshal(res.Envelope.OK, &got) != nil || got.Valid {
@@ -332,7 +330,7 @@ func TestBadResponses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.fake.inject(200, tc.body)
-			err := e.fail("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")})
+			err := e.Fail("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")})
 			if err.Code != abi.CodeAppError || err.AppCode != "BAD_RESPONSE" || err.Retryable {
 				t.Errorf("error = %+v, want APP_ERROR[BAD_RESPONSE]", err)
 			}
@@ -345,7 +343,7 @@ func TestBadResponses(t *testing.T) {
 // connection, and the guest passes the refusal on.
 func TestRealManifestRefusesOtherHosts(t *testing.T) {
 	e := newEnvWith(t, "real", realManifest(t), false)
-	err := e.fail("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")})
+	err := e.Fail("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")})
 	if err.Code != abi.CodeAppError || err.AppCode != string(abi.CodePermissionDenied) || err.Retryable {
 		t.Errorf("error = %+v, want APP_ERROR[PERMISSION_DENIED]", err)
 	}
@@ -362,9 +360,9 @@ func TestRealManifestRefusesOtherHosts(t *testing.T) {
 func TestAPIKeyStaysInTheHost(t *testing.T) {
 	e := newEnv(t)
 	var created videoCallData
-	e.ok("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")}, &created)
-	res := e.call("app.checkKeys", map[string]any{})
-	sent := e.requests()
+	e.OK("video.createMeeting", map[string]any{"event": event("2026-12-01T10:30:00Z")}, &created)
+	res := e.Call("app.checkKeys", map[string]any{})
+	sent := e.Requests()
 	if len(sent) != 2 {
 		t.Fatalf("guest sent %d requests, want 2", len(sent))
 	}
@@ -390,7 +388,7 @@ func TestAPIKeyStaysInTheHost(t *testing.T) {
 
 func TestNotImplemented(t *testing.T) {
 	e := newEnv(t)
-	if err := e.fail("crm.createEvent", map[string]any{}); err.Code != abi.CodeNotImplemented {
+	if err := e.Fail("crm.createEvent", map[string]any{}); err.Code != abi.CodeNotImplemented {
 		t.Errorf("error = %v, want NOT_IMPLEMENTED", err)
 	}
 }
@@ -400,10 +398,10 @@ func TestNotImplemented(t *testing.T) {
 func BenchmarkCreateMeeting(b *testing.B) {
 	e := newEnvWith(b, "test", testManifest(b), true)
 	in, _ := json.Marshal(map[string]any{"event": event("2026-12-01T10:30:00Z")})
-	e.ok("video.createMeeting", in, nil) // instantiate outside the loop
+	e.OK("video.createMeeting", in, nil) // instantiate outside the loop
 	b.ReportAllocs()
 	for b.Loop() {
-		if res := e.call("video.createMeeting", in); res.Envelope.Error != nil {
+		if res := e.Call("video.createMeeting", in); res.Envelope.Error != nil {
 			b.Fatal(res.Envelope.Error)
 		}
 	}
@@ -411,41 +409,11 @@ func BenchmarkCreateMeeting(b *testing.B) {
 
 // BenchmarkCompile compiles the module under config.json in a new engine.
 func BenchmarkCompile(b *testing.B) {
-	wasm, m := readModule(b), realManifest(b)
-	ctx := context.Background()
-	for b.Loop() {
-		e, err := runtime.NewEngine(ctx, engineConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := e.Compile(ctx, wasm, m); err != nil {
-			b.Fatal(err)
-		}
-		_ = e.Close(ctx)
-	}
-	b.ReportMetric(float64(len(wasm)), "module-bytes")
+	apptest.BenchCompile(b, apptest.ReadModule(b, slug), realManifest(b))
 }
 
 // BenchmarkInstantiate is a call on a fresh instance every time (no pool):
-// instantiation and _initialize, plus video.getAvailability, which makes
-// no request.
+// instantiation and _initialize, plus video.getAvailability, which makes no request.
 func BenchmarkInstantiate(b *testing.B) {
-	ctx := context.Background()
-	eng, err := runtime.NewEngine(ctx, engineConfig().WithMaxIdlePerPool(0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = eng.Close(ctx) })
-	app, err := eng.Compile(ctx, readModule(b), realManifest(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	req := runtime.CallRequest{Installation: devhost.Installation, Method: "video.getAvailability", Input: []byte(`{"dateFrom":"2026-12-01T00:00:00Z","dateTo":"2026-12-02T00:00:00Z"}`)}
-	b.ReportAllocs()
-	for b.Loop() {
-		res := app.Call(ctx, req)
-		if res.Envelope.Error != nil || !res.Instantiated {
-			b.Fatalf("call = %+v (instantiated %v)", res.Envelope, res.Instantiated)
-		}
-	}
+	apptest.BenchInstantiate(b, apptest.ReadModule(b, slug), realManifest(b), "video.getAvailability", []byte(`{"dateFrom":"2026-12-01T00:00:00Z","dateTo":"2026-12-02T00:00:00Z"}`), "")
 }

@@ -53,7 +53,7 @@ func FuzzEndTime(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := e.app.Call(ctx, runtime.CallRequest{Installation: devhost.Installation, Method: "video.createMeeting", Input: in, Funcs: e.funcs})
+		res := e.App.Call(ctx, runtime.CallRequest{Installation: devhost.Installation, Method: "video.createMeeting", Input: in, Funcs: e.Funcs})
 		want, valid := referenceExpiry(end)
 		if !valid {
 			if res.Envelope.Error == nil || res.Envelope.Error.Code != abi.CodeInvalidInput {
