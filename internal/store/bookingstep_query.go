@@ -140,3 +140,15 @@ func scanStep(s scanner) (BookingStep, error) {
 	st.CreatedAt, st.UpdatedAt = fromMS(created), fromMS(updated)
 	return st, nil
 }
+
+// NumberBooking gives a tenant's booking a number, unique across the
+// database and never reused, and returns it; a booking numbered before
+// keeps its number. ErrNotFound if the booking is not the tenant's.
+func (q *queries) NumberBooking(ctx context.Context, tenantID, bookingID string) (int64, error) {
+	var n int64
+	err := q.w.QueryRowContext(ctx, `INSERT INTO booking_numbers (tenant_id, booking_id) VALUES (?, ?)
+		ON CONFLICT (booking_id) DO UPDATE SET booking_id = excluded.booking_id
+		WHERE booking_numbers.tenant_id = excluded.tenant_id
+		RETURNING number`, tenantID, bookingID).Scan(&n)
+	return n, mapErr(fmt.Sprintf("number booking[%s] tenant[%s]", bookingID, tenantID), err, fkMissing)
+}

@@ -109,3 +109,23 @@ func TestCalcomHook(t *testing.T) {
 	ok(t, s.DeleteCalcomHook(ctx, f.a.ID))
 	isErr(t, s.DeleteCalcomHook(ctx, f.a.ID), ErrNotFound)
 }
+
+func TestNumberBooking(t *testing.T) {
+	f := newFixture(t)
+	s, ctx := f.s, f.ctx
+	a := must(s.NumberBooking(ctx, f.a.ID, f.bookA.ID))(t)
+	b := must(s.NumberBooking(ctx, f.b.ID, f.bookB.ID))(t)
+	if a < 1 || b <= a {
+		t.Errorf("numbers %d, %d", a, b)
+	}
+	if again := must(s.NumberBooking(ctx, f.a.ID, f.bookA.ID))(t); again != a {
+		t.Errorf("renumbered %d as %d", a, again)
+	}
+	_, err := s.NumberBooking(ctx, f.b.ID, f.bookA.ID)
+	isErr(t, err, ErrNotFound) // another tenant's booking
+	ok(t, s.DeleteBooking(ctx, f.b.ID, f.bookB.ID))
+	c := must(s.NumberBooking(ctx, f.a.ID, must(s.CreateBooking(ctx, f.a.ID, f.newBooking("uid-c")))(t).ID))(t)
+	if c <= b {
+		t.Errorf("number %d reused after a delete (last %d)", c, b)
+	}
+}
