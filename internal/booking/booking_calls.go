@@ -73,9 +73,13 @@ func (s *Service) runStep(ctx context.Context, b store.Booking, st store.Booking
 			return failed(codeNotRun, "not run: the payment was not captured", false)
 		}
 		in := abi.AnalyticsTrackInput{Event: trigger, Data: map[string]any{
-			"bookingUid": b.UID, "eventTypeId": b.EventTypeID, "title": ev.Title, "startTime": ev.StartTime, "endTime": ev.EndTime,
-			"status": b.Status, "price": b.Price, "currency": b.Currency, "attendees": len(ev.Attendees),
+			"bookingUid": b.UID, "eventTypeId": b.EventTypeID, "type": ev.Type, "title": ev.Title, "startTime": ev.StartTime,
+			"endTime": ev.EndTime, "status": b.Status, "price": b.Price, "currency": b.Currency, "attendees": len(ev.Attendees),
+			"appData": s.settingsOf(ctx, b, info),
 		}}
+		if ev.BookerURL != "" {
+			in.Data["bookerUrl"] = ev.BookerURL
+		}
 		return s.noResult(s.call(ctx, b.TenantID, info.InstallationID, method, in, nil))
 	case prefixAutomation:
 		if trigger == triggerPaid && !b.Paid {
@@ -246,13 +250,19 @@ func (s *Service) crmContacts(ctx context.Context, b store.Booking, info appInfo
 	return append(contacts, created...), nil
 }
 
-// skipContactCreation reads the CRM app's skipContactCreation setting.
-func (s *Service) skipContactCreation(ctx context.Context, b store.Booking, info appInfo) bool {
+// settingsOf is an app's settings (appData) for the booking's event type,
+// {} when it has none.
+func (s *Service) settingsOf(ctx context.Context, b store.Booking, info appInfo) map[string]any {
 	set, err := s.st.EventTypeSetting(ctx, b.TenantID, b.EventTypeID, info.InstallationID)
 	if err != nil {
-		return false
+		return map[string]any{}
 	}
-	skip, _ := eventApp{AppData: set.AppData}.appData()["skipContactCreation"].(bool)
+	return eventApp{AppData: set.AppData}.appData()
+}
+
+// skipContactCreation reads the CRM app's skipContactCreation setting.
+func (s *Service) skipContactCreation(ctx context.Context, b store.Booking, info appInfo) bool {
+	skip, _ := s.settingsOf(ctx, b, info)["skipContactCreation"].(bool)
 	return skip
 }
 

@@ -135,9 +135,24 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput, o
 			}
 			return err
 		}
+		var up store.BookingUpdate
+		if ev.BookingID == 0 {
+			// Cal.com's apps name a booking by a number (a payment's orderId).
+			if ev.BookingID, err = tx.NumberBooking(ctx, tenantID, b.ID); err != nil {
+				return err
+			}
+			raw, err := json.Marshal(ev)
+			if err != nil {
+				return err
+			}
+			up.Event = (*json.RawMessage)(&raw)
+		}
 		if paid {
 			yes := true
-			if b, err = tx.UpdateBooking(ctx, tenantID, b.ID, store.BookingUpdate{Paid: &yes}); err != nil {
+			up.Paid = &yes
+		}
+		if up.Event != nil || up.Paid != nil {
+			if b, err = tx.UpdateBooking(ctx, tenantID, b.ID, up); err != nil {
 				return err
 			}
 		}

@@ -85,7 +85,11 @@ func (s *Service) paymentStep(ctx context.Context, b store.Booking, info appInfo
 				PaymentOption: abi.PaymentOption(p.PaymentOption)},
 		}
 		_ = json.Unmarshal(p.Data, &in.Payment.Data) // provider data, when it is an object
-		return s.noResult(s.call(ctx, b.TenantID, info.InstallationID, stepPaymentAfter, in, nil))
+		fail := s.call(ctx, b.TenantID, info.InstallationID, stepPaymentAfter, in, nil)
+		if fail != nil && fail.code == string(abi.CodeNotImplemented) {
+			return done(nil) // afterPayment is optional in Cal.com's PaymentService: nothing to do
+		}
+		return s.noResult(fail)
 	case stepPaymentDelete:
 		if p.Status == store.PaymentPaid {
 			return done(nil) // paid money is refunded by the tenant's policy, not by a cancellation
