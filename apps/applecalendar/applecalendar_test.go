@@ -8,16 +8,13 @@ package main_test
 // iCloud, natively in package applecalendar.
 
 import (
-	"context"
-	"fmt"
 	"net/netip"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/slotbox/slotbox/abi"
-	"github.com/slotbox/slotbox/runtime"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 )
 
 // keys are well-formed iCloud keys.
@@ -85,7 +82,7 @@ func TestNoNetwork(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, tc.keys, tc.res)
-			env := h.call(tc.method, tc.input)
+			env := h.Call(tc.method, tc.input).Envelope
 			if env.Error == nil {
 				t.Fatalf("succeeded with %s", env.OK)
 			}
@@ -104,9 +101,9 @@ func TestNoNetwork(t *testing.T) {
 // the app's and the host's share of a call, without the network.
 func BenchmarkCheckKeysRefused(b *testing.B) {
 	h := newHarness(b, keys, resolver{"caldav.icloud.com": {netip.MustParseAddr("10.0.0.1")}})
-	h.call(abi.MethodAppCheckKeys, map[string]any{})
+	h.Call(abi.MethodAppCheckKeys, map[string]any{})
 	for b.Loop() {
-		if env := h.call(abi.MethodAppCheckKeys, map[string]any{}); env.Error == nil {
+		if env := h.Call(abi.MethodAppCheckKeys, map[string]any{}).Envelope; env.Error == nil {
 			b.Fatal("checkKeys succeeded")
 		}
 	}
@@ -116,38 +113,12 @@ func BenchmarkCheckKeysRefused(b *testing.B) {
 // in a fresh engine without a cache.
 func BenchmarkCompile(b *testing.B) {
 	_, man := loadModule(b)
-	wasm, err := os.ReadFile(modulePath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	for b.Loop() {
-		e, err := runtime.NewEngine(ctx, engineConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := e.Compile(ctx, wasm, man); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		_ = e.Close(ctx)
-		b.StartTimer()
-	}
+	apptest.BenchCompile(b, apptest.ReadModule(b, slug), man)
 }
 
-// BenchmarkInstantiate is the time to instantiate the compiled module (its
+// BenchmarkInstantiate is the time to instantiate the module (its
 // _initialize included) and serve one trivial call on the new instance.
 func BenchmarkInstantiate(b *testing.B) {
-	app, _ := loadModule(b)
-	ctx := context.Background()
-	for b.Loop() {
-		inst := fmt.Sprintf("bench-inst-%d", installations.Add(1))
-		res := app.Call(ctx, runtime.CallRequest{Installation: inst, Method: abi.MethodCRMGetContacts, Input: []byte(`{}`)})
-		if !res.Instantiated || res.Envelope.Error == nil || res.Envelope.Error.Code != abi.CodeNotImplemented {
-			b.Fatalf("instantiated=%v envelope %+v", res.Instantiated, res.Envelope)
-		}
-		b.StopTimer()
-		app.Evict(ctx, inst)
-		b.StartTimer()
-	}
+	_, man := loadModule(b)
+	apptest.BenchInstantiate(b, apptest.ReadModule(b, slug), man, abi.MethodCRMGetContacts, []byte(`{}`), abi.CodeNotImplemented)
 }

@@ -5,21 +5,18 @@ package main_test
 // BTCPay Server's Greenfield API (fake_test.go).
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/slotbox/slotbox/abi"
-	"github.com/slotbox/slotbox/runtime"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 )
 
 const (
@@ -50,7 +47,7 @@ func newPeer(tb testing.TB, edit func(keys map[string]string)) *peer {
 	if edit != nil {
 		edit(keys)
 	}
-	return &peer{gf: gf, ts: ts, h: newHarness(tb, keys, hostPort(tb, ts.URL))}
+	return &peer{gf: gf, ts: ts, h: newHarness(tb, keys, apptest.HostPort(tb, ts.URL))}
 }
 
 // payment is a payment.create input.
@@ -133,7 +130,7 @@ func TestCheckKeys(t *testing.T) {
 				}
 				p.gf.fault(tc.fault[0].(string), tc.fault[1].(string), tc.fault[2].(int), tc.fault[3].(string), hdr...)
 			}
-			env := p.h.call(abi.MethodAppCheckKeys, map[string]any{})
+			env := p.h.Call(abi.MethodAppCheckKeys, map[string]any{}).Envelope
 			if tc.appCode != "" {
 				if env.Error == nil || env.Error.AppCode != tc.appCode || env.Error.Retryable != tc.retryable {
 					t.Fatalf("got %s %+v, want %s retryable=%v", env.OK, env.Error, tc.appCode, tc.retryable)
@@ -154,7 +151,7 @@ func TestCheckKeys(t *testing.T) {
 func TestCreate(t *testing.T) {
 	p := newPeer(t, nil)
 	var res abi.PaymentCreateResult
-	p.h.ok(abi.MethodPaymentCreate, payment(1234, "usd"), &res)
+	p.h.OK(abi.MethodPaymentCreate, payment(1234, "usd"), &res)
 	inv := p.gf.invoice(res.ID)
 	if inv.ID == "" {
 		t.Fatalf("no invoice %q on the server", res.ID)
@@ -179,13 +176,13 @@ func TestCreate(t *testing.T) {
 		t.Fatalf("POSTs %+v", posts)
 	}
 	// The guest read the keys it needs, never the API key.
-	if slices.Contains(p.h.audit.fields(), "apiKey") {
+	if slices.Contains(p.h.audit.Fields(), "apiKey") {
 		t.Fatal("the API key was revealed to the guest")
 	}
 
 	// A retried call finds the invoice: no second one.
 	var again abi.PaymentCreateResult
-	p.h.ok(abi.MethodPaymentCreate, payment(1234, "USD"), &again)
+	p.h.OK(abi.MethodPaymentCreate, payment(1234, "USD"), &again)
 	if again.ID != res.ID || p.gf.invoiceCount() != 1 {
 		t.Fatalf("retry made invoice %s (%d in all), want %s", again.ID, p.gf.invoiceCount(), res.ID)
 	}
@@ -194,13 +191,13 @@ func TestCreate(t *testing.T) {
 	}
 	// Once it expired, the booking gets a new one.
 	p.gf.expire(res.ID)
-	p.h.ok(abi.MethodPaymentCreate, payment(1234, "USD"), &again)
+	p.h.OK(abi.MethodPaymentCreate, payment(1234, "USD"), &again)
 	if again.ID == res.ID || p.gf.invoiceCount() != 2 {
 		t.Fatalf("after expiry got %s (%d invoices)", again.ID, p.gf.invoiceCount())
 	}
 	// A settled invoice for the booking answers success.
 	p.gf.settle(again.ID)
-	p.h.ok(abi.MethodPaymentCreate, payment(1234, "USD"), &res)
+	p.h.OK(abi.MethodPaymentCreate, payment(1234, "USD"), &res)
 	if res.ID != again.ID || !res.Success {
 		t.Fatalf("settled invoice: %+v", res)
 	}
@@ -217,7 +214,7 @@ func TestCreateAmounts(t *testing.T) {
 		t.Run(tc.currency, func(t *testing.T) {
 			p := newPeer(t, func(k map[string]string) { delete(k, "redirectUrl") })
 			var res abi.PaymentCreateResult
-			p.h.ok(abi.MethodPaymentCreate, payment(tc.amount, tc.currency), &res)
+			p.h.OK(abi.MethodPaymentCreate, payment(tc.amount, tc.currency), &res)
 			inv := p.gf.invoice(res.ID)
 			if inv.Amount != tc.want || inv.Currency != tc.currency || inv.Checkout != nil {
 				t.Fatalf("%d %s became %s %s (checkout %v), want %s", tc.amount, tc.currency, inv.Amount, inv.Currency, inv.Checkout, tc.want)
@@ -229,17 +226,17 @@ func TestCreateAmounts(t *testing.T) {
 func TestRefund(t *testing.T) {
 	p := newPeer(t, nil)
 	var created abi.PaymentCreateResult
-	p.h.ok(abi.MethodPaymentCreate, payment(2500, "EUR"), &created)
+	p.h.OK(abi.MethodPaymentCreate, payment(2500, "EUR"), &created)
 
 	// Not paid yet: BTCPay refuses.
-	e := p.h.fail(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: created.ID})
+	e := p.h.Fail(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: created.ID})
 	if e.AppCode != "NOT_REFUNDABLE" || e.Retryable {
 		t.Fatalf("refund of an unpaid invoice: %+v", e)
 	}
 
 	p.gf.settle(created.ID)
 	var res abi.PaymentRefundResult
-	p.h.ok(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: created.ID}, &res)
+	p.h.OK(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: created.ID}, &res)
 	if res.ID != created.ID || !res.Refunded {
 		t.Fatalf("refund %+v", res)
 	}
@@ -248,10 +245,10 @@ func TestRefund(t *testing.T) {
 		t.Fatalf("refund request %v: want the paid method BTC-CHAIN, CurrentRate", req)
 	}
 	// Twice: BTCPay refuses, and so does the app.
-	if e := p.h.fail(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: created.ID}); e.AppCode != "NOT_REFUNDABLE" {
+	if e := p.h.Fail(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: created.ID}); e.AppCode != "NOT_REFUNDABLE" {
 		t.Fatalf("second refund: %+v", e)
 	}
-	if e := p.h.fail(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: "NoSuchInvoice"}); e.AppCode != "NOT_FOUND" {
+	if e := p.h.Fail(abi.MethodPaymentRefund, abi.PaymentRefundInput{PaymentID: "NoSuchInvoice"}); e.AppCode != "NOT_FOUND" {
 		t.Fatalf("refund of an unknown invoice: %+v", e)
 	}
 }
@@ -300,7 +297,7 @@ func TestHandleWebhook(t *testing.T) {
 			if tc.headers != nil {
 				headers = tc.headers(tc.body)
 			}
-			env := p.h.call(abi.MethodPaymentHandleWebhook, abi.PaymentHandleWebhookInput{Headers: headers, Body: tc.body})
+			env := p.h.Call(abi.MethodPaymentHandleWebhook, abi.PaymentHandleWebhookInput{Headers: headers, Body: tc.body}).Envelope
 			if tc.code != "" {
 				if env.Error == nil || env.Error.Code != tc.code || env.Error.AppCode != tc.appCode || env.Error.Retryable {
 					t.Fatalf("got %s %+v, want %s[%s]", env.OK, env.Error, tc.code, tc.appCode)
@@ -322,7 +319,7 @@ func TestHandleWebhook(t *testing.T) {
 	// No secret installed: every delivery is refused, none is trusted.
 	bare := newPeer(t, func(k map[string]string) { delete(k, "webhook_secret") })
 	body := event("InvoiceSettled", "")
-	if e := bare.h.fail(abi.MethodPaymentHandleWebhook, abi.PaymentHandleWebhookInput{Headers: map[string]string{"btcpay-sig": sign("", body)}, Body: body}); e.AppCode != "INVALID_SIGNATURE" {
+	if e := bare.h.Fail(abi.MethodPaymentHandleWebhook, abi.PaymentHandleWebhookInput{Headers: map[string]string{"btcpay-sig": sign("", body)}, Body: body}); e.AppCode != "INVALID_SIGNATURE" {
 		t.Fatalf("without a secret: %+v", e)
 	}
 }
@@ -377,7 +374,7 @@ func TestErrorPaths(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(p)
 			}
-			e := p.h.fail(tc.method, tc.input)
+			e := p.h.Fail(tc.method, tc.input)
 			if e.Code != tc.code || e.AppCode != tc.appCode || e.Retryable != tc.retryable || !strings.Contains(e.Message, tc.contains) {
 				t.Fatalf("got %+v\nwant %s[%s] retryable=%v containing %q", e, tc.code, tc.appCode, tc.retryable, tc.contains)
 			}
@@ -392,7 +389,7 @@ func TestErrorPaths(t *testing.T) {
 // exempt, and one that does not answer.
 func TestHostRefusals(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
-	deadAddr := hostPort(t, dead.URL)
+	deadAddr := apptest.HostPort(t, dead.URL)
 	dead.Close()
 	live := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(live.Close)
@@ -410,7 +407,7 @@ func TestHostRefusals(t *testing.T) {
 				method string
 				input  any
 			}{{abi.MethodAppCheckKeys, map[string]any{}}, {abi.MethodPaymentCreate, payment(1234, "USD")}} {
-				e := h.fail(m.method, m.input)
+				e := h.Fail(m.method, m.input)
 				if e.Code != abi.CodeAppError || e.AppCode != string(tc.appCode) {
 					t.Fatalf("%s: got %+v, want APP_ERROR[%s]", m.method, e, tc.appCode)
 				}
@@ -424,11 +421,11 @@ func TestHostRefusals(t *testing.T) {
 // to the loopback fake) on a pooled instance.
 func BenchmarkCreate(b *testing.B) {
 	p := newPeer(b, nil)
-	p.h.ok(abi.MethodAppCheckKeys, map[string]any{}, nil)
+	p.h.OK(abi.MethodAppCheckKeys, map[string]any{}, nil)
 	for i := 0; b.Loop(); i++ {
 		in := payment(1234, "USD")
 		in.BookingID = int64(10_000 + i)
-		p.h.ok(abi.MethodPaymentCreate, in, nil)
+		p.h.OK(abi.MethodPaymentCreate, in, nil)
 	}
 }
 
@@ -438,9 +435,9 @@ func BenchmarkHandleWebhook(b *testing.B) {
 	p := newPeer(b, nil)
 	body := `{"deliveryId":"D1","type":"InvoiceSettled","storeId":"` + testStore + `","invoiceId":"InvAbc","metadata":{"orderId":"4242"}}`
 	in := abi.PaymentHandleWebhookInput{Headers: map[string]string{"btcpay-sig": sign(testSecret, body)}, Body: body}
-	p.h.ok(abi.MethodPaymentHandleWebhook, in, nil)
+	p.h.OK(abi.MethodPaymentHandleWebhook, in, nil)
 	for b.Loop() {
-		p.h.ok(abi.MethodPaymentHandleWebhook, in, nil)
+		p.h.OK(abi.MethodPaymentHandleWebhook, in, nil)
 	}
 }
 
@@ -448,38 +445,12 @@ func BenchmarkHandleWebhook(b *testing.B) {
 // in a fresh engine without a cache.
 func BenchmarkCompile(b *testing.B) {
 	_, man := loadModule(b)
-	wasm, err := os.ReadFile(modulePath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	for b.Loop() {
-		e, err := runtime.NewEngine(ctx, engineConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := e.Compile(ctx, wasm, man); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		_ = e.Close(ctx)
-		b.StartTimer()
-	}
+	apptest.BenchCompile(b, apptest.ReadModule(b, slug), man)
 }
 
-// BenchmarkInstantiate is the time to instantiate the compiled module (its
+// BenchmarkInstantiate is the time to instantiate the module (its
 // _initialize included) and serve one trivial call on the new instance.
 func BenchmarkInstantiate(b *testing.B) {
-	app, _ := loadModule(b)
-	ctx := context.Background()
-	for b.Loop() {
-		inst := fmt.Sprintf("bench-inst-%d", installations.Add(1))
-		res := app.Call(ctx, runtime.CallRequest{Installation: inst, Method: abi.MethodCRMGetContacts, Input: []byte(`{}`)})
-		if !res.Instantiated || res.Envelope.Error == nil || res.Envelope.Error.Code != abi.CodeNotImplemented {
-			b.Fatalf("instantiated=%v envelope %+v", res.Instantiated, res.Envelope)
-		}
-		b.StopTimer()
-		app.Evict(ctx, inst)
-		b.StartTimer()
-	}
+	_, man := loadModule(b)
+	apptest.BenchInstantiate(b, apptest.ReadModule(b, slug), man, abi.MethodCRMGetContacts, []byte(`{}`), abi.CodeNotImplemented)
 }

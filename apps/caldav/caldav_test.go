@@ -6,12 +6,10 @@ package main_test
 // with go-webdav's CalDAV client.
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -20,7 +18,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"github.com/slotbox/slotbox/abi"
-	"github.com/slotbox/slotbox/runtime"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 )
 
 func TestManifest(t *testing.T) {
@@ -81,7 +79,7 @@ func TestCheckKeys(t *testing.T) {
 			if tc.fault != nil {
 				p.srv.Inject(fault(tc.fault.method, tc.fault.suffix, tc.fault.status, tc.fault.body))
 			}
-			env := p.h.call(abi.MethodAppCheckKeys, map[string]any{})
+			env := p.h.Call(abi.MethodAppCheckKeys, map[string]any{}).Envelope
 			if tc.wantCode != "" {
 				if env.Error == nil || env.Error.AppCode != tc.wantCode || env.Error.Retryable != tc.retryable {
 					t.Fatalf("got %s %+v, want error %s retryable=%v", env.OK, env.Error, tc.wantCode, tc.retryable)
@@ -115,7 +113,7 @@ type faultSpec struct {
 func TestListCalendars(t *testing.T) {
 	p := newPeer(t, "")
 	var cals []abi.IntegrationCalendar
-	p.h.ok(abi.MethodCalendarListCalendars, map[string]any{}, &cals)
+	p.h.OK(abi.MethodCalendarListCalendars, map[string]any{}, &cals)
 	want := []abi.IntegrationCalendar{
 		{ExternalID: p.personal, Integration: "caldav_calendar", Name: "Personal", Primary: true},
 		{ExternalID: p.work, Integration: "caldav_calendar", Name: "Work"},
@@ -134,7 +132,7 @@ func TestListCalendars(t *testing.T) {
 	}
 	// The guest read the url key and nothing else; the password was
 	// attached by the host.
-	if f := p.h.audit.fields(); !slices.Equal(slices.Compact(f), []string{"url"}) {
+	if f := p.h.audit.Fields(); !slices.Equal(slices.Compact(f), []string{"url"}) {
 		t.Fatalf("vault revealed %v to the guest, want only url", f)
 	}
 	for _, r := range p.srv.Requests() {
@@ -152,7 +150,7 @@ func TestCreateEvent(t *testing.T) {
 		{Name: "Bob again", Email: "BOB@example.net", TimeZone: "UTC", Language: abi.Language{Locale: "en"}},
 	}}
 	var res abi.NewCalendarEventType
-	p.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, &res)
+	p.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, &res)
 
 	path := "/dav/alice/calendars/work/7c1f3f0e-1111-4a4a-9a9a-000000000001@Cal.com.ics"
 	_, etag, ok := p.srv.Object(path)
@@ -210,7 +208,7 @@ func TestCreateEvent(t *testing.T) {
 
 	// The event counts as busy.
 	var busy []abi.EventBusyDate
-	p.h.ok(abi.MethodCalendarGetAvailability, availability("2030-03-04T00:00:00Z", "2030-03-05T00:00:00Z", p.work), &busy)
+	p.h.OK(abi.MethodCalendarGetAvailability, availability("2030-03-04T00:00:00Z", "2030-03-05T00:00:00Z", p.work), &busy)
 	if want := []abi.EventBusyDate{{Start: ev.StartTime, End: ev.EndTime}}; !reflect.DeepEqual(busy, want) {
 		t.Fatalf("busy %+v, want %+v", busy, want)
 	}
@@ -221,7 +219,7 @@ func TestCreateEventTarget(t *testing.T) {
 	// No calendar named: the primary one (discovery).
 	ev := booking("primary-1@Cal.com", 0, "2030-03-04T14:00:00Z", "2030-03-04T14:30:00Z")
 	var res abi.NewCalendarEventType
-	p.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev}, &res)
+	p.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev}, &res)
 	if res.AdditionalInfo["calendarUrl"] != p.personal {
 		t.Fatalf("no calendar named: wrote to %v, want the primary %s", res.AdditionalInfo["calendarUrl"], p.personal)
 	}
@@ -231,14 +229,14 @@ func TestCreateEventTarget(t *testing.T) {
 		{Integration: "google_calendar", ExternalID: "primary"},
 		{Integration: "caldav_calendar", ExternalID: p.work},
 	}
-	p.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev}, &res)
+	p.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev}, &res)
 	if res.AdditionalInfo["calendarUrl"] != p.work {
 		t.Fatalf("destination calendar: wrote to %v, want %s", res.AdditionalInfo["calendarUrl"], p.work)
 	}
 	// No iCalUID: <uid>@Cal.com, as Cal.com's getICalUID.
 	ev = booking("", 0, "2030-03-04T14:00:00Z", "2030-03-04T14:30:00Z")
 	ev.UID = "bk-42"
-	p.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, &res)
+	p.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, &res)
 	if res.UID != "bk-42@Cal.com" {
 		t.Fatalf("derived uid %q, want bk-42@Cal.com", res.UID)
 	}
@@ -249,16 +247,16 @@ func TestCreateEventTwice(t *testing.T) {
 	ev := booking("twice@Cal.com", 0, "2030-03-04T14:00:00Z", "2030-03-04T14:30:00Z")
 	in := abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}
 	var first, second abi.NewCalendarEventType
-	p.h.ok(abi.MethodCalendarCreateEvent, in, &first)
+	p.h.OK(abi.MethodCalendarCreateEvent, in, &first)
 	// A retried call (same booking): the 412 is recognised, not an error.
-	p.h.ok(abi.MethodCalendarCreateEvent, in, &second)
+	p.h.OK(abi.MethodCalendarCreateEvent, in, &second)
 	if !reflect.DeepEqual(first, second) {
 		t.Fatalf("retry answered %+v, first call %+v", second, first)
 	}
 	// Another event under the same iCalUID is refused, and left alone.
 	other := in
 	other.Event.StartTime, other.Event.EndTime = "2030-03-05T09:00:00Z", "2030-03-05T10:00:00Z"
-	e := p.h.fail(abi.MethodCalendarCreateEvent, other)
+	e := p.h.Fail(abi.MethodCalendarCreateEvent, other)
 	if e.AppCode != "ALREADY_EXISTS" || e.Retryable {
 		t.Fatalf("got %+v, want ALREADY_EXISTS, not retryable", e)
 	}
@@ -273,7 +271,7 @@ func TestUpdateAndDeleteEvent(t *testing.T) {
 	path := "/dav/alice/calendars/work/upd@Cal.com.ics"
 	ev := booking(uid, 0, "2030-03-04T14:00:00Z", "2030-03-04T14:30:00Z")
 	var created abi.NewCalendarEventType
-	p.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, &created)
+	p.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, &created)
 	_, oldETag, _ := p.srv.Object(path)
 
 	// Reschedule: the host passes the uid the app returned and the booking's
@@ -282,7 +280,7 @@ func TestUpdateAndDeleteEvent(t *testing.T) {
 	moved.References = []abi.PartialReference{{Type: "caldav_calendar", UID: uid, ExternalCalendarID: p.work}}
 	p.srv.ResetRequests()
 	var updated abi.NewCalendarEventType
-	p.h.ok(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: created.UID, Event: moved}, &updated)
+	p.h.OK(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: created.UID, Event: moved}, &updated)
 	puts := p.requests("PUT")
 	if len(puts) != 1 || puts[0].Header.Get("If-Match") != `"`+oldETag+`"` {
 		t.Fatalf("update PUTs %+v: want one with If-Match %q", puts, oldETag)
@@ -301,14 +299,14 @@ func TestUpdateAndDeleteEvent(t *testing.T) {
 
 	// Without a calendar named, the app finds the event by discovery.
 	again := booking(uid, 2, "2030-03-05T11:00:00Z", "2030-03-05T12:00:00Z")
-	p.h.ok(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: again}, &updated)
+	p.h.OK(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: again}, &updated)
 	if got := p.readBack(t, path); seqOf(t, got) != 2 {
 		t.Fatalf("update by discovery: SEQUENCE %d, want 2", seqOf(t, got))
 	}
 
 	_, etag, _ := p.srv.Object(path)
 	p.srv.ResetRequests()
-	p.h.ok(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: again, ExternalCalendarID: p.work}, nil)
+	p.h.OK(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: again, ExternalCalendarID: p.work}, nil)
 	dels := p.requests("DELETE")
 	if len(dels) != 1 || dels[0].Header.Get("If-Match") != `"`+etag+`"` {
 		t.Fatalf("DELETEs %+v: want one with If-Match %q", dels, etag)
@@ -317,9 +315,9 @@ func TestUpdateAndDeleteEvent(t *testing.T) {
 		t.Fatal("the event is still on the server")
 	}
 	// Deleting what is gone succeeds: the booking's event is not there.
-	p.h.ok(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: again}, nil)
+	p.h.OK(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: again}, nil)
 	// Updating what is gone is NOT_FOUND.
-	if e := p.h.fail(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: again}); e.AppCode != "NOT_FOUND" || e.Retryable {
+	if e := p.h.Fail(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: again}); e.AppCode != "NOT_FOUND" || e.Retryable {
 		t.Fatalf("update of a deleted event: %+v, want NOT_FOUND", e)
 	}
 }
@@ -333,7 +331,7 @@ func TestPreconditionFailed(t *testing.T) {
 			p := newPeer(t, "")
 			uid := "race@Cal.com"
 			path := "/dav/alice/calendars/work/race@Cal.com.ics"
-			p.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{
+			p.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{
 				Event: booking(uid, 0, "2030-03-04T14:00:00Z", "2030-03-04T14:30:00Z"), ExternalCalendarID: p.work}, nil)
 			touched := false
 			p.srv.OnRequest(func(r *http.Request) {
@@ -346,11 +344,11 @@ func TestPreconditionFailed(t *testing.T) {
 			})
 			ev := booking(uid, 1, "2030-03-05T09:00:00Z", "2030-03-05T10:00:00Z")
 			in := map[string]any{"uid": uid, "event": ev, "externalCalendarId": p.work}
-			e := p.h.fail(method, in)
+			e := p.h.Fail(method, in)
 			if e.Code != abi.CodeAppError || e.AppCode != "PRECONDITION_FAILED" || !e.Retryable {
 				t.Fatalf("got %+v, want APP_ERROR PRECONDITION_FAILED, retryable", e)
 			}
-			p.h.ok(method, in, nil)
+			p.h.OK(method, in, nil)
 			_, _, exists := p.srv.Object(path)
 			if exists != (method == abi.MethodCalendarUpdateEvent) {
 				t.Fatalf("after the retried %s the event exists=%v", method, exists)
@@ -392,7 +390,7 @@ func TestGetAvailability(t *testing.T) {
 	in := availability("2030-03-04T00:00:00Z", "2030-03-07T00:00:00Z", p.work)
 	in.SelectedCalendars = append(in.SelectedCalendars, abi.IntegrationCalendar{ExternalID: "primary", Integration: "google_calendar"})
 	var busy []abi.EventBusyDate
-	p.h.ok(abi.MethodCalendarGetAvailability, in, &busy)
+	p.h.OK(abi.MethodCalendarGetAvailability, in, &busy)
 	want := []abi.EventBusyDate{
 		{Start: "2030-03-03T23:00:00Z", End: "2030-03-04T01:00:00Z"},
 		{Start: "2030-03-04T07:00:00Z", End: "2030-03-04T07:30:00Z"},
@@ -417,7 +415,7 @@ func TestGetAvailability(t *testing.T) {
 
 	// Nothing selected: nothing is busy, and the server is not asked.
 	p.srv.ResetRequests()
-	p.h.ok(abi.MethodCalendarGetAvailability, availability("2030-03-04T00:00:00Z", "2030-03-07T00:00:00Z"), &busy)
+	p.h.OK(abi.MethodCalendarGetAvailability, availability("2030-03-04T00:00:00Z", "2030-03-07T00:00:00Z"), &busy)
 	if len(busy) != 0 || len(p.srv.Requests()) != 0 {
 		t.Fatalf("no calendar selected: busy %v after %d requests", busy, len(p.srv.Requests()))
 	}
@@ -480,7 +478,7 @@ func TestErrorPaths(t *testing.T) {
 			if tc.fault != nil {
 				p.srv.Inject(fault(tc.fault.method, tc.fault.suffix, tc.fault.status, tc.fault.body, tc.header...))
 			}
-			e := p.h.fail(tc.method, tc.input(p))
+			e := p.h.Fail(tc.method, tc.input(p))
 			if e.Code != tc.code || e.AppCode != tc.appCode || e.Retryable != tc.retryable || !strings.Contains(e.Message, tc.contains) {
 				t.Fatalf("got %+v\nwant code %s appCode %s retryable %v message containing %q", e, tc.code, tc.appCode, tc.retryable, tc.contains)
 			}
@@ -493,7 +491,7 @@ func TestErrorPaths(t *testing.T) {
 // does not answer, fail with the host's codes.
 func TestHostRefusals(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
-	deadAddr := hostPort(t, dead.URL)
+	deadAddr := apptest.HostPort(t, dead.URL)
 	dead.Close() // nothing listens there any more
 
 	live := httptest.NewServer(http.NotFoundHandler())
@@ -512,7 +510,7 @@ func TestHostRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, map[string]string{"url": tc.url, "username": davUser, "password": davPass}, tc.allowNet...)
 			for _, method := range []string{abi.MethodAppCheckKeys, abi.MethodCalendarListCalendars} {
-				e := h.fail(method, map[string]any{})
+				e := h.Fail(method, map[string]any{})
 				if e.Code != abi.CodeAppError || e.AppCode != tc.appCode {
 					t.Fatalf("%s: got %+v, want APP_ERROR[%s]", method, e, tc.appCode)
 				}
@@ -529,11 +527,11 @@ func TestHostRefusals(t *testing.T) {
 // server) on a pooled instance.
 func BenchmarkCreateEvent(b *testing.B) {
 	p := newPeer(b, "")
-	p.h.ok(abi.MethodCalendarListCalendars, map[string]any{}, nil) // warm the instance
+	p.h.OK(abi.MethodCalendarListCalendars, map[string]any{}, nil) // warm the instance
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		ev := booking(fmt.Sprintf("bench-%d@Cal.com", i), 0, "2030-03-04T14:00:00Z", "2030-03-04T14:30:00Z")
-		p.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, nil)
+		p.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: p.work}, nil)
 	}
 }
 
@@ -547,9 +545,9 @@ func BenchmarkGetAvailability(b *testing.B) {
 	}
 	p.put(b, "/dav/alice/calendars/work/daily.ics", vevent("UID:daily\nDTSTART:20300101T080000Z\nDTEND:20300101T083000Z\nRRULE:FREQ=DAILY"))
 	in := availability("2030-03-04T00:00:00Z", "2030-03-11T00:00:00Z", p.work)
-	p.h.ok(abi.MethodCalendarGetAvailability, in, nil)
+	p.h.OK(abi.MethodCalendarGetAvailability, in, nil)
 	for b.Loop() {
-		p.h.ok(abi.MethodCalendarGetAvailability, in, nil)
+		p.h.OK(abi.MethodCalendarGetAvailability, in, nil)
 	}
 }
 
@@ -557,45 +555,12 @@ func BenchmarkGetAvailability(b *testing.B) {
 // in a fresh engine without a cache.
 func BenchmarkCompile(b *testing.B) {
 	_, man := loadModule(b)
-	wasm := readModule(b)
-	ctx := context.Background()
-	for b.Loop() {
-		e, err := runtime.NewEngine(ctx, engineConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := e.Compile(ctx, wasm, man); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		_ = e.Close(ctx)
-		b.StartTimer()
-	}
+	apptest.BenchCompile(b, apptest.ReadModule(b, slug), man)
 }
 
-// BenchmarkInstantiate is the time to instantiate the compiled module (its
+// BenchmarkInstantiate is the time to instantiate the module (its
 // _initialize included) and serve one trivial call on the new instance.
 func BenchmarkInstantiate(b *testing.B) {
-	app, _ := loadModule(b)
-	ctx := context.Background()
-	for b.Loop() {
-		inst := fmt.Sprintf("bench-inst-%d", installations.Add(1))
-		res := app.Call(ctx, runtime.CallRequest{Installation: inst, Method: abi.MethodCRMGetContacts, Input: []byte(`{}`)})
-		if !res.Instantiated || res.Envelope.Error == nil || res.Envelope.Error.Code != abi.CodeNotImplemented {
-			b.Fatalf("instantiated=%v envelope %+v", res.Instantiated, res.Envelope)
-		}
-		b.StopTimer()
-		app.Evict(ctx, inst)
-		b.StartTimer()
-	}
-}
-
-// readModule reads the built module.
-func readModule(tb testing.TB) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(modulePath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
+	_, man := loadModule(b)
+	apptest.BenchInstantiate(b, apptest.ReadModule(b, slug), man, abi.MethodCRMGetContacts, []byte(`{}`), abi.CodeNotImplemented)
 }

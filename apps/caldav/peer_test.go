@@ -15,6 +15,7 @@ import (
 
 	"github.com/slotbox/slotbox/abi"
 	"github.com/slotbox/slotbox/apps/caldav/davtest"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 )
 
 // Credentials of the in-process server's user.
@@ -51,7 +52,7 @@ func newPeer(tb testing.TB, password string) *peer {
 	return &peer{
 		srv:      srv,
 		http:     ts,
-		h:        newHarness(tb, keys, hostPort(tb, ts.URL)),
+		h:        newHarness(tb, keys, apptest.HostPort(tb, ts.URL)),
 		work:     ts.URL + work,
 		personal: ts.URL + personal,
 	}

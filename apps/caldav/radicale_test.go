@@ -106,17 +106,17 @@ func (r *radicale) readBack(t *testing.T, target string) *ical.Event {
 func TestRadicaleCheckKeys(t *testing.T) {
 	r := newRadicale(t)
 	var res abi.AppCheckKeysResult
-	r.h.ok(abi.MethodAppCheckKeys, map[string]any{}, &res)
+	r.h.OK(abi.MethodAppCheckKeys, map[string]any{}, &res)
 	if !res.Valid {
 		t.Fatalf("checkKeys %+v", res)
 	}
 	u, _ := url.Parse(r.base)
 	bad := newHarness(t, map[string]string{"url": r.base, "username": r.user, "password": "wrong"}, u.Host)
-	bad.ok(abi.MethodAppCheckKeys, map[string]any{}, &res)
+	bad.OK(abi.MethodAppCheckKeys, map[string]any{}, &res)
 	if res.Valid || res.Message == "" {
 		t.Fatalf("wrong password: checkKeys %+v", res)
 	}
-	if e := bad.fail(abi.MethodCalendarListCalendars, map[string]any{}); e.AppCode != "UNAUTHORIZED" {
+	if e := bad.Fail(abi.MethodCalendarListCalendars, map[string]any{}); e.AppCode != "UNAUTHORIZED" {
 		t.Fatalf("wrong password: listCalendars %+v", e)
 	}
 }
@@ -125,7 +125,7 @@ func TestRadicaleLifecycle(t *testing.T) {
 	r := newRadicale(t)
 
 	var cals []abi.IntegrationCalendar
-	r.h.ok(abi.MethodCalendarListCalendars, map[string]any{}, &cals)
+	r.h.OK(abi.MethodCalendarListCalendars, map[string]any{}, &cals)
 	i := slices.IndexFunc(cals, func(c abi.IntegrationCalendar) bool { return c.ExternalID == r.calendar })
 	if i < 0 || !strings.HasPrefix(cals[i].Name, "Slotbox ") || cals[i].ReadOnly || cals[i].Integration != "caldav_calendar" {
 		t.Fatalf("listCalendars %+v lacks %s", cals, r.calendar)
@@ -134,7 +134,7 @@ func TestRadicaleLifecycle(t *testing.T) {
 	uid := r.name + "@Cal.com"
 	ev := booking(uid, 0, "2030-03-04T14:00:00Z", "2030-03-04T14:30:00Z")
 	var created abi.NewCalendarEventType
-	r.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: r.calendar}, &created)
+	r.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: r.calendar}, &created)
 	if created.UID != uid || created.URL != r.calendar+uid+".ics" || created.AdditionalInfo["etag"] == nil {
 		t.Fatalf("createEvent %+v", created)
 	}
@@ -143,11 +143,11 @@ func TestRadicaleLifecycle(t *testing.T) {
 		t.Fatalf("read back UID %q SEQUENCE %d DTSTART %s", u, seqOf(t, got), got.Props.Get(ical.PropDateTimeStart).Value)
 	}
 	// A second create of the same booking is recognised.
-	r.h.ok(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: r.calendar}, nil)
+	r.h.OK(abi.MethodCalendarCreateEvent, abi.CalendarCreateEventInput{Event: ev, ExternalCalendarID: r.calendar}, nil)
 
 	moved := booking(uid, 1, "2030-03-05T09:00:00Z", "2030-03-05T10:00:00Z")
 	var updated abi.NewCalendarEventType
-	r.h.ok(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: moved, ExternalCalendarID: r.calendar}, &updated)
+	r.h.OK(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: moved, ExternalCalendarID: r.calendar}, &updated)
 	if updated.AdditionalInfo["etag"] == created.AdditionalInfo["etag"] {
 		t.Fatal("the ETag did not change with the update")
 	}
@@ -170,7 +170,7 @@ func TestRadicaleLifecycle(t *testing.T) {
 		t.Fatalf("PUT free: %s", res.Status)
 	}
 	var busy []abi.EventBusyDate
-	r.h.ok(abi.MethodCalendarGetAvailability, availability("2030-03-04T00:00:00Z", "2030-03-07T00:00:00Z", r.calendar), &busy)
+	r.h.OK(abi.MethodCalendarGetAvailability, availability("2030-03-04T00:00:00Z", "2030-03-07T00:00:00Z", r.calendar), &busy)
 	want := []abi.EventBusyDate{
 		{Start: "2030-03-05T08:00:00Z", End: "2030-03-05T08:30:00Z"},
 		{Start: "2030-03-05T09:00:00Z", End: "2030-03-05T10:00:00Z"},
@@ -180,15 +180,15 @@ func TestRadicaleLifecycle(t *testing.T) {
 		t.Fatalf("busy =\n %v\nwant\n %v", busy, want)
 	}
 
-	r.h.ok(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: moved, ExternalCalendarID: r.calendar}, nil)
+	r.h.OK(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: moved, ExternalCalendarID: r.calendar}, nil)
 	if res := r.do(t, http.MethodGet, created.URL, "", ""); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("after delete GET answers %s", res.Status)
 	}
-	r.h.ok(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: moved}, nil)
-	if e := r.h.fail(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: moved}); e.AppCode != "NOT_FOUND" {
+	r.h.OK(abi.MethodCalendarDeleteEvent, abi.CalendarDeleteEventInput{UID: uid, Event: moved}, nil)
+	if e := r.h.Fail(abi.MethodCalendarUpdateEvent, abi.CalendarUpdateEventInput{UID: uid, Event: moved}); e.AppCode != "NOT_FOUND" {
 		t.Fatalf("update after delete: %+v", e)
 	}
-	r.h.ok(abi.MethodCalendarGetAvailability, availability("2030-03-05T09:00:00Z", "2030-03-05T10:00:00Z", r.calendar), &busy)
+	r.h.OK(abi.MethodCalendarGetAvailability, availability("2030-03-05T09:00:00Z", "2030-03-05T10:00:00Z", r.calendar), &busy)
 	if len(busy) != 0 {
 		t.Fatalf("after delete busy %v", busy)
 	}
