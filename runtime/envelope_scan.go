@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -202,8 +203,11 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	start := s.i
 	s.i++
 	for s.i < len(s.b) {
-		// Skip plain bytes in a tight loop; only quotes, backslashes and
-		// control characters need a decision.
+		// Skip plain bytes eight at a time, then one at a time; only
+		// quotes, backslashes and control characters need a decision.
+		for s.i+8 <= len(s.b) && !hasSpecial(binary.LittleEndian.Uint64(s.b[s.i:])) {
+			s.i += 8
+		}
 		for s.i < len(s.b) && !strSpecial[s.b[s.i]] {
 			s.i++
 		}
@@ -236,6 +240,16 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 		}
 	}
 	return nil, false, s.fail("unterminated string")
+}
+
+// hasSpecial reports whether any byte of the little-endian word w may be a
+// quote, a backslash or a control character. It may say yes for a word
+// with none (the byte loop then decides), never no for one that has one.
+func hasSpecial(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
+	less := (w - 0x20*ones) & ^w & highs // a byte below 0x20
+	return less|zero(w^('"'*ones))|zero(w^('\\'*ones)) != 0
 }
 
 // strSpecial marks the bytes that end a run of plain string content.

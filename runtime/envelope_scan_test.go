@@ -81,3 +81,21 @@ func FuzzScanEnvelope(f *testing.F) {
 		}
 	})
 }
+
+// TestScanSpecialAtEveryOffset puts a quote, an escape or a control
+// character at every offset of a long string, so the word-at-a-time skip
+// is checked at every alignment.
+func TestScanSpecialAtEveryOffset(t *testing.T) {
+	for _, special := range []string{`\"`, `\\`, `\u00e9`, "\x01", "\x1f", `"`} {
+		for i := 0; i < 24; i++ {
+			body := strings.Repeat("é", i/2) + strings.Repeat("a", i%2) + special + strings.Repeat("b", 20)
+			doc := `{"ok":"` + body + `"}`
+			_, _, err := scanEnvelope([]byte(doc))
+			var want map[string]any
+			stdErr := json.Unmarshal([]byte(doc), &want)
+			if (err == nil) != (stdErr == nil) {
+				t.Fatalf("offset %d, %q: scanner %v, encoding/json %v", i, special, err, stdErr)
+			}
+		}
+	}
+}
