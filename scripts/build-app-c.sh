@@ -19,7 +19,7 @@ CC=${WASM_CC:-clang}
 cflags=(--target=wasm32-wasi --sysroot=/usr -mexec-model=reactor -Oz -std=c11
 	-Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 	-ffile-prefix-map="$root"=. -I"$sdk" -Wl,--strip-all)
-srcs=("$here/src/$slug.c" "$sdk/slotbox.c" "$sdk/json.c" "$sdk/arena.c" "$sdk/calcom.c")
+srcs=("$here/src/$slug.c" "$sdk/slotbox.c" "$sdk/json.c" "$sdk/arena.c" "$sdk/calcom.c" "$sdk/str.c")
 
 build() { "$CC" "${cflags[@]}" "${srcs[@]}" -o "$1"; }
 

@@ -18,7 +18,7 @@ CC=${WASM_CC:-clang}
 cflags=(--target=wasm32-wasi --sysroot=/usr -mexec-model=reactor -Oz -std=c11
 	-Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 	-ffile-prefix-map="$here"=. -I"$here" -Wl,--strip-all)
-sdk=("$here/slotbox.c" "$here/json.c" "$here/arena.c" "$here/calcom.c")
+sdk=("$here/slotbox.c" "$here/json.c" "$here/arena.c" "$here/calcom.c" "$here/str.c")
 apps=(echo conformance)
 
 build_into() {

@@ -185,5 +185,6 @@ bool sb_kv_delete(const char *key, sb_err *err);
 #endif
 
 #include "calcom.h"
+#include "str.h"
 
 #endif

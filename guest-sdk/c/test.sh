@@ -16,7 +16,7 @@ trap 'rm -rf "$out"' EXIT
 
 flags=(-std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I.)
-sdk=(slotbox.c json.c arena.c calcom.c)
+sdk=(slotbox.c json.c arena.c calcom.c str.c)
 
 "$CC" "${flags[@]}" test/json_test.c json.c arena.c -lm -o "$out/json_test"
 "$CC" "${flags[@]}" test/sdk_test.c examples/conformance/conformance.c "${sdk[@]}" -lm -o "$out/sdk_test"

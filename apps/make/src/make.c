@@ -20,7 +20,6 @@
  * decides where the app may post; the app does not repeat that check, so the
  * same module runs against a loopback fake in its tests.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "slotbox.h"
@@ -43,79 +42,6 @@
 #define CODE_UPSTREAM "UPSTREAM_ERROR"           /* any other status */
 
 /* ------------------------------------------------------------ strings */
-
-/* cat joins NULL-terminated strings into one arena string ("" when out of memory). */
-static const char *cat(const char *first, ...)
-{
-	va_list ap;
-	size_t n = 0;
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *))
-		n += strlen(s);
-	va_end(ap);
-	char *out = sb_alloc(n + 1);
-	if (!out)
-		return "";
-	char *p = out;
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *)) {
-		size_t l = strlen(s);
-		memcpy(p, s, l);
-		p += l;
-	}
-	va_end(ap);
-	*p = '\0';
-	return out;
-}
-
-/*
- * clip copies at most max bytes of s[0..n) as one line: runs of spaces and
- * control bytes become one space, none at either end; a cut lands on a UTF-8
- * boundary and is marked "...".
- */
-static const char *clip(const char *s, size_t n, size_t max)
-{
-	char *out = sb_alloc((n < max ? n : max) + 4);
-	if (!out)
-		return "";
-	size_t o = 0;
-	bool space = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c == 0x7f) {
-			space = o > 0;
-			continue;
-		}
-		if (o + (space ? 1 : 0) >= max) {
-			if ((c & 0xC0) == 0x80) { /* c continues a character: drop its start */
-				while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-					o--;
-				if (o > 0)
-					o--;
-			}
-			memcpy(out + o, "...", 4);
-			return out;
-		}
-		if (space)
-			out[o++] = ' ';
-		space = false;
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* utoa writes v in decimal into buf. */
-static const char *utoa(unsigned v, char buf[12])
-{
-	char *p = buf + 11;
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return p;
-}
 
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
 
@@ -209,29 +135,29 @@ static sb_result status_error(const sb_http_resp *resp)
 {
 	char num[12];
 	int s = resp->status;
-	const char *status = utoa((unsigned)s, num);
-	const char *body = clip(resp->body, resp->body_len, MAX_SNIPPET);
-	const char *said = cat("Make answered ", status, *body ? ": " : "", body, NULL);
+	const char *status = sb_utoa((unsigned)s, num);
+	const char *body = sb_clip(resp->body, resp->body_len, MAX_SNIPPET);
+	const char *said = sb_cat("Make answered ", status, *body ? ": " : "", body, NULL);
 	if (s == 410 || (s >= 400 && s < 500 && contains(resp->body, resp->body_len, "no scenario listening")))
 		return sb_error(CODE_NO_SCENARIO,
-				cat(said, "; turn the scenario on in Make, or set the webhook URL of an active one", NULL),
+				sb_cat(said, "; turn the scenario on in Make, or set the webhook URL of an active one", NULL),
 				false);
 	if (s == 400 && contains(resp->body, resp->body_len, "queue is full"))
-		return sb_error(CODE_QUEUE_FULL, cat(said, "; the webhook's queue drains as the scenario runs", NULL),
+		return sb_error(CODE_QUEUE_FULL, sb_cat(said, "; the webhook's queue drains as the scenario runs", NULL),
 				true);
 	if (s == 400)
 		return sb_error(CODE_REJECTED,
-				cat(said, "; the webhook's data structure refused the trigger", NULL), false);
+				sb_cat(said, "; the webhook's data structure refused the trigger", NULL), false);
 	if (s == 401 || s == 403)
 		return sb_error(CODE_UNAUTHORIZED,
-				cat(said, "; the webhook has an API key or IP restriction this app cannot meet", NULL),
+				sb_cat(said, "; the webhook has an API key or IP restriction this app cannot meet", NULL),
 				false);
 	if (s == 404)
-		return sb_error(CODE_NOT_FOUND, cat(said, "; the webhook does not exist (deleted?)", NULL), false);
+		return sb_error(CODE_NOT_FOUND, sb_cat(said, "; the webhook does not exist (deleted?)", NULL), false);
 	if (s == 429) {
 		const char *ra = sb_http_header(resp, "Retry-After");
-		const char *wait = ra && visible(ra, 64) ? cat("; retry after ", ra, NULL) : "";
-		return sb_error(CODE_RATE_LIMITED, cat(said, wait, NULL), true);
+		const char *wait = ra && visible(ra, 64) ? sb_cat("; retry after ", ra, NULL) : "";
+		return sb_error(CODE_RATE_LIMITED, sb_cat(said, wait, NULL), true);
 	}
 	if (s >= 500 && s <= 599)
 		return sb_error(CODE_UNAVAILABLE, said, true);

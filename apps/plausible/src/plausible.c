@@ -16,7 +16,6 @@
  * rather than a success. analytics.identify answers {} without a request:
  * Plausible keeps no user profiles, so there is nothing to identify.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "slotbox.h"
@@ -45,79 +44,6 @@
 #define CODE_UPSTREAM "UPSTREAM_ERROR"           /* any other status */
 
 /* ------------------------------------------------------------ strings */
-
-/* cat joins NULL-terminated strings into one arena string ("" when out of memory). */
-static const char *cat(const char *first, ...)
-{
-	va_list ap;
-	size_t n = 0;
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *))
-		n += strlen(s);
-	va_end(ap);
-	char *out = sb_alloc(n + 1);
-	if (!out)
-		return "";
-	char *p = out;
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *)) {
-		size_t l = strlen(s);
-		memcpy(p, s, l);
-		p += l;
-	}
-	va_end(ap);
-	*p = '\0';
-	return out;
-}
-
-/*
- * clip copies at most max bytes of s[0..n) as one line: runs of spaces and
- * control bytes become one space, none at either end; a cut lands on a UTF-8
- * boundary and is marked "...".
- */
-static const char *clip(const char *s, size_t n, size_t max)
-{
-	char *out = sb_alloc((n < max ? n : max) + 4);
-	if (!out)
-		return "";
-	size_t o = 0;
-	bool space = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c == 0x7f) {
-			space = o > 0;
-			continue;
-		}
-		if (o + (space ? 1 : 0) >= max) {
-			if ((c & 0xC0) == 0x80) { /* c continues a character: drop its start */
-				while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-					o--;
-				if (o > 0)
-					o--;
-			}
-			memcpy(out + o, "...", 4);
-			return out;
-		}
-		if (space)
-			out[o++] = ' ';
-		space = false;
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* utoa writes v in decimal into buf. */
-static const char *utoa(unsigned v, char buf[12])
-{
-	char *p = buf + 11;
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return p;
-}
 
 /* str returns v's string when it is a non-empty string without NUL bytes, else NULL. */
 static const char *str(const sb_json *v)
@@ -250,7 +176,7 @@ static const char *endpoint(const char *base)
 		b[n - 1] = '\0';
 		base = b;
 	}
-	return cat(base, "/api/event", NULL);
+	return sb_cat(base, "/api/event", NULL);
 }
 
 /* ------------------------------------------------------------ errors */
@@ -259,9 +185,9 @@ static const char *endpoint(const char *base)
 static sb_result status_error(const sb_http_resp *resp)
 {
 	char num[12];
-	const char *status = utoa((unsigned)resp->status, num);
-	const char *body = clip(resp->body, resp->body_len, MAX_SNIPPET);
-	const char *said = *body ? cat(": ", body, NULL) : "";
+	const char *status = sb_utoa((unsigned)resp->status, num);
+	const char *body = sb_clip(resp->body, resp->body_len, MAX_SNIPPET);
+	const char *said = *body ? sb_cat(": ", body, NULL) : "";
 	int s = resp->status;
 	if (s == 400) {
 		/* Plausible: {"errors": {"field": ["message", ...]}}; name the first one. */
@@ -271,27 +197,27 @@ static sb_result status_error(const sb_http_resp *resp)
 		const char *field = sb_json_key(first, &flen);
 		const char *why = sb_json_str(sb_json_at(first, 0), &wlen);
 		if (field && why)
-			said = cat(": ", clip(field, flen, 64), " ", clip(why, wlen, MAX_SNIPPET), NULL);
-		return sb_error(CODE_REJECTED, cat("Plausible rejected the event (400)", said, NULL), false);
+			said = sb_cat(": ", sb_clip(field, flen, 64), " ", sb_clip(why, wlen, MAX_SNIPPET), NULL);
+		return sb_error(CODE_REJECTED, sb_cat("Plausible rejected the event (400)", said, NULL), false);
 	}
 	if (s == 401 || s == 403)
 		return sb_error(CODE_UNAUTHORIZED,
-				cat("the Plausible server refused the request (", status, ")", said,
+				sb_cat("the Plausible server refused the request (", status, ")", said,
 				    "; check the baseUrl and any proxy in front of it", NULL),
 				false);
 	if (s == 404 || s == 410)
 		return sb_error(CODE_NOT_FOUND,
-				cat("no Plausible Events API at the baseUrl (", status, ")", said,
+				sb_cat("no Plausible Events API at the baseUrl (", status, ")", said,
 				    "; baseUrl must be the address of a Plausible server such as https://plausible.io", NULL),
 				false);
 	if (s == 429) {
 		const char *ra = sb_http_header(resp, "Retry-After");
-		const char *wait = ra && header_safe(ra, 64) ? cat("; retry after ", ra, NULL) : "";
-		return sb_error(CODE_RATE_LIMITED, cat("Plausible is rate limiting (429)", wait, NULL), true);
+		const char *wait = ra && header_safe(ra, 64) ? sb_cat("; retry after ", ra, NULL) : "";
+		return sb_error(CODE_RATE_LIMITED, sb_cat("Plausible is rate limiting (429)", wait, NULL), true);
 	}
 	if (s >= 500 && s <= 599)
-		return sb_error(CODE_UNAVAILABLE, cat("Plausible failed (", status, ")", said, NULL), true);
-	return sb_error(CODE_UPSTREAM, cat("Plausible answered ", status, said, NULL), false);
+		return sb_error(CODE_UNAVAILABLE, sb_cat("Plausible failed (", status, ")", said, NULL), true);
+	return sb_error(CODE_UPSTREAM, sb_cat("Plausible answered ", status, said, NULL), false);
 }
 
 /* ------------------------------------------------------------ methods */
@@ -330,7 +256,7 @@ static sb_result track(const sb_json *in, sb_jw *out)
 				false);
 	if (!valid_domain(set.domain))
 		return sb_error(CODE_INVALID_SETTINGS,
-				cat(set.from, " must be a site domain such as example.com (lower case, no scheme or path)", NULL),
+				sb_cat(set.from, " must be a site domain such as example.com (lower case, no scheme or path)", NULL),
 				false);
 
 	const char *goal = str(sb_json_get(app, "goal"));
@@ -343,7 +269,7 @@ static sb_result track(const sb_json *in, sb_jw *out)
 	if (!page || !page_url(page))
 		page = str(sb_json_get(data, "bookerUrl"));
 	if (!page || !page_url(page))
-		page = cat("https://", set.domain, "/", NULL);
+		page = sb_cat("https://", set.domain, "/", NULL);
 
 	const char *ua = str(sb_json_get(data, "userAgent"));
 	if (!ua || !header_safe(ua, MAX_USER_AGENT))
@@ -387,7 +313,7 @@ static sb_result track(const sb_json *in, sb_jw *out)
 	const char *dropped = sb_http_header(&resp, "x-plausible-dropped");
 	if (dropped && strcmp(dropped, "0") != 0)
 		return sb_error(CODE_DROPPED,
-				cat("Plausible accepted the request but dropped the event: is ", set.domain,
+				sb_cat("Plausible accepted the request but dropped the event: is ", set.domain,
 				    " a site of this Plausible account, verified and within its limits?", NULL),
 				false);
 	(void)out;

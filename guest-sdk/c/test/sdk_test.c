@@ -359,12 +359,51 @@ static void test_memory_is_reused(void)
 	CHECK(peak < 1024 * 1024, "peak arena %zu bytes stays below 1 MiB", peak);
 }
 
+/* ------------------------------------------------------------ strings */
+
+static void test_strings(void)
+{
+	CHECK(strcmp(sb_cat("", NULL), "") == 0, "sb_cat of an empty string");
+	CHECK(strcmp(sb_cat("a", "", "bc", "d", NULL), "abcd") == 0, "sb_cat joins in order");
+
+	static const struct {
+		const char *in;
+		size_t max;
+		const char *want;
+		const char *name;
+	} clips[] = {
+		{"", 10, "", "empty"},
+		{"  \t\r\n ", 10, "", "only spaces"},
+		{"  hello \r\n\t world  ", 40, "hello world", "spaces folded, trimmed"},
+		{"a\x7f\x01z", 10, "a z", "DEL and control bytes are spaces"},
+		{"abcdef", 6, "abcdef", "exactly max"},
+		{"abcdefg", 6, "abcdef...", "cut at max"},
+		{"abc defg", 4, "abc...", "no trailing space before the mark"},
+		{"ab\xc3\xa9z", 3, "ab...", "a cut inside a 2-byte character drops it"},
+		{"a\xe2\x82\xac", 3, "a...", "a cut inside a 3-byte character drops it"},
+		{"\xe2\x82\xac", 1, "...", "nothing left but the mark"},
+		{"ab\xc3\xa9", 4, "ab\xc3\xa9", "a whole character at the end is kept"},
+	};
+	for (size_t i = 0; i < sizeof clips / sizeof clips[0]; i++) {
+		const char *got = sb_clip(clips[i].in, strlen(clips[i].in), clips[i].max);
+		CHECK(strcmp(got, clips[i].want) == 0, "sb_clip %s: got \"%s\", want \"%s\"", clips[i].name, got, clips[i].want);
+		CHECK(strlen(got) <= clips[i].max + 3, "sb_clip %s: %zu bytes past max+3", clips[i].name, strlen(got));
+	}
+	CHECK(strcmp(sb_clip("a\0b", 3, 10), "a b") == 0, "sb_clip reads n bytes, NUL as a control byte");
+
+	char buf[12];
+	CHECK(strcmp(sb_utoa(0, buf), "0") == 0, "sb_utoa 0");
+	CHECK(strcmp(sb_utoa(429, buf), "429") == 0, "sb_utoa 429");
+	CHECK(strcmp(sb_utoa(4294967295u, buf), "4294967295") == 0, "sb_utoa UINT_MAX");
+}
+
 int main(void)
 {
 	test_dispatch();
 	test_echo_and_error();
 	test_host_functions();
 	test_memory_is_reused();
+	test_strings();
 	sb_arena_release(&host_arena);
 	return check_report("sdk");
 }
