@@ -122,6 +122,7 @@ func (e *Engine) compileExtism(ctx context.Context, wasm []byte, m *abi.Manifest
 		sha256:   hex.EncodeToString(sum[:]),
 		manifest: m,
 		ext:      &extismApp{compiled: cp, cache: cache, methods: methods},
+		overhead: instanceOverhead(len(wasm)) + 1<<20, // the go-sdk's plugin and kernel (measured 1.06 MB for a WAT plugin)
 		pools:    map[string]*pool{},
 	}, nil
 }

@@ -132,8 +132,8 @@ func TestExtismPools(t *testing.T) {
 	in := p.take()
 	guest, kernel := uint64(in.mod.Memory().Size()), uint64(in.ext.memory().Size())
 	p.put(ctx, in)
-	if kernel == 0 || e.Stats().IdleBytes != 2*(guest+kernel) {
-		t.Fatalf("idle bytes %d; want 2 x (guest %d + kernel %d)", e.Stats().IdleBytes, guest, kernel)
+	if kernel == 0 || e.Stats().IdleBytes != 2*(guest+kernel+app.overhead) {
+		t.Fatalf("idle bytes %d; want 2 x (guest %d + kernel %d + overhead %d)", e.Stats().IdleBytes, guest, kernel, app.overhead)
 	}
 	app.Evict(ctx, "a")
 	if s := e.Stats(); s.IdleInstances != 1 || s.LiveInstances != 1 {

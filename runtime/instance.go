@@ -114,7 +114,7 @@ func (in *instance) bindMeter() error {
 // memorySize is the linear memory an instance holds: its module's and, for
 // an Extism plugin, its kernel's.
 func (in *instance) memorySize() uint64 {
-	n := uint64(in.mod.Memory().Size())
+	n := uint64(in.mod.Memory().Size()) + in.pool.app.overhead
 	if in.ext != nil {
 		n += uint64(in.ext.memory().Size())
 	}

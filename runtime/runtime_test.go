@@ -311,3 +311,31 @@ func TestResultIsCheckedAgainstSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestIdleBudgetCountsHostOverhead fills a small idle budget with warm
+// instances of many installations: the pools keep what fits, counting each
+// instance's linear memory and its estimated host overhead, and close the
+// least recently used rest.
+func TestIdleBudgetCountsHostOverhead(t *testing.T) {
+	e := newTestEngine(t, NewConfig().WithIdleMemoryBudget(1<<20))
+	app := compileFixture(t, e, smallDir, "echo.wasm", "echo.config.json")
+	ctx := context.Background()
+	for i := range 40 {
+		res := app.Call(ctx, CallRequest{Installation: fmt.Sprintf("inst-%d", i), Method: "test.echo", Input: []byte(`{}`)})
+		if res.Envelope.Error != nil {
+			t.Fatal(res.Envelope.Error)
+		}
+	}
+	per := uint64(pageSize) + app.overhead
+	s := e.Stats()
+	if s.IdleBytes > 1<<20 || uint64(s.IdleInstances) != (1<<20)/per || s.IdleBytes != uint64(s.IdleInstances)*per {
+		t.Fatalf("stats %+v; want %d instances of %d bytes within the 1 MiB budget", s, (1<<20)/per, per)
+	}
+	// The most recent installation is still warm, the first is not.
+	if app.Call(ctx, CallRequest{Installation: "inst-39", Method: "test.echo", Input: []byte(`{}`)}).Instantiated {
+		t.Fatal("the most recently used instance was evicted")
+	}
+	if !app.Call(ctx, CallRequest{Installation: "inst-0", Method: "test.echo", Input: []byte(`{}`)}).Instantiated {
+		t.Fatal("the least recently used instance survived the budget")
+	}
+}
