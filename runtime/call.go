@@ -58,7 +58,7 @@ func (a *App) Call(ctx context.Context, req CallRequest) *Result {
 		in, err = p.instantiate(ctx, ist)
 		res.Instantiated = true
 		if err != nil {
-			res.Logs, res.LogsDropped = ist.logs.lines, ist.logs.dropped
+			res.Logs, res.LogsDropped = ist.logs.finish()
 			res.Envelope.Error = classify(err, ist, nil, "instantiate")
 			return res
 		}
@@ -70,7 +70,7 @@ func (a *App) Call(ctx context.Context, req CallRequest) *Result {
 	in.state = nil
 	in.calls++
 	res.Envelope = env
-	res.Logs, res.LogsDropped = st.logs.lines, st.logs.dropped
+	res.Logs, res.LogsDropped = st.logs.finish()
 	res.FuelUsed = st.granted
 	if healthy {
 		p.put(ctx, in)

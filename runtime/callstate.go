@@ -1,9 +1,12 @@
 package runtime
 
 import (
-	"bytes"
+	"io"
+	"strings"
+
 	"context"
 	"errors"
+	applog "github.com/slotbox/slotbox/hostfuncs/log"
 	"time"
 
 	"github.com/slotbox/slotbox/abi"
@@ -38,7 +41,7 @@ type callState struct {
 	pending    []byte
 	hasPending bool
 	maxHostIn  int
-	logs       logCapture
+	logs       callLog
 }
 
 func newCallState(parent context.Context, cfg Config, timeout time.Duration, fuel int64, funcs map[string]hostfuncs.Func) *callState {
@@ -59,7 +62,7 @@ func newCallState(parent context.Context, cfg Config, timeout time.Duration, fue
 		budget:    fuel,
 		chunk:     cfg.fuelChunk,
 		maxHostIn: cfg.maxHostInput,
-		logs:      logCapture{max: cfg.maxLog},
+		logs:      callLog{max: cfg.maxLog},
 	}
 	st.ctx = context.WithValue(parent, stateKey{}, st)
 	return st
@@ -107,30 +110,58 @@ func (st *callState) disarm() {
 
 // LogLine is one line a guest logged during a call, through the log import
 // or its stdout and stderr.
-type LogLine struct {
-	Time    time.Time    `json:"time"`
-	Level   abi.LogLevel `json:"level"`
-	Message string       `json:"message"`
-}
+type LogLine = applog.Line
 
-// logCapture keeps a call's log lines up to a byte cap and counts the rest.
-type logCapture struct {
+// callLog is a call's log: a hostfuncs/log Capture, made on first use so
+// that a call which logs nothing pays nothing for it.
+type callLog struct {
 	max     int
-	size    int
-	lines   []LogLine
-	dropped int
+	capture *applog.Capture
+	dropped int // lines refused before the capture saw them (bad pointers, over the cap)
 }
 
-func (l *logCapture) write(level abi.LogLevel, p []byte) {
-	for _, line := range bytes.Split(bytes.TrimRight(p, "\n"), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		if l.size+len(line) > l.max {
-			l.dropped++
-			continue
-		}
-		l.size += len(line)
-		l.lines = append(l.lines, LogLine{Time: time.Now(), Level: level, Message: string(line)})
+func (l *callLog) get() *applog.Capture {
+	if l.capture == nil {
+		l.capture = applog.NewCapture(applog.DefaultConfig().WithMaxBytes(max(l.max, 1)), applog.Call{})
 	}
+	return l.capture
+}
+
+// write records one line of the log host function.
+func (l *callLog) write(level abi.LogLevel, p []byte) {
+	l.get().Log(context.Background(), level, p)
+}
+
+// stream is where the guest's stdout (level info) or stderr (level error) goes.
+func (l *callLog) stream(level abi.LogLevel) io.Writer {
+	if level == abi.LogError {
+		return l.get().Stderr()
+	}
+	return l.get().Stdout()
+}
+
+// finish flushes partial stdout and stderr lines and returns what was kept
+// and how many lines were not.
+func (l *callLog) finish() ([]LogLine, int) {
+	if l.capture == nil {
+		return nil, l.dropped
+	}
+	l.capture.Flush()
+	dropped, _ := l.capture.Dropped()
+	return l.capture.Lines(), dropped + l.dropped
+}
+
+// mentionsOOM reports whether the guest wrote "out of memory" to stderr,
+// which is how Go's runtime reports a refused memory.grow before it traps.
+func (l *callLog) mentionsOOM() bool {
+	if l.capture == nil {
+		return false
+	}
+	l.capture.Flush()
+	for _, line := range l.capture.Lines() {
+		if line.Stream == applog.StreamStderr && strings.Contains(line.Message, "out of memory") {
+			return true
+		}
+	}
+	return false
 }

@@ -75,15 +75,6 @@ func memoryExhausted(in *instance) bool {
 	return size+4<<20 > limit
 }
 
-func (l *logCapture) mentionsOOM() bool {
-	for _, line := range l.lines {
-		if line.Level == abi.LogError && strings.Contains(line.Message, "out of memory") {
-			return true
-		}
-	}
-	return false
-}
-
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]

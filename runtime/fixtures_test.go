@@ -31,6 +31,8 @@ type fixtureCase struct {
 		MessageContains string          `json:"message_contains"`
 		Rule            string          `json:"rule"`
 		Name            string          `json:"name"`
+		Logs            []string        `json:"logs"`
+		LogCapped       bool            `json:"log_capped"`
 	} `json:"expect"`
 	Limits struct {
 		Fuel           int64   `json:"fuel"`
@@ -38,6 +40,7 @@ type fixtureCase struct {
 		MemoryBytes    uint64  `json:"memory_bytes"`
 		MaxOutputBytes int     `json:"max_output_bytes"`
 		MaxCallDepth   *uint32 `json:"max_call_depth"`
+		MaxLogBytes    int     `json:"max_log_bytes"`
 	} `json:"limits"`
 }
 
@@ -136,6 +139,9 @@ func (c fixtureCase) config() Config {
 	if c.Limits.MaxOutputBytes > 0 {
 		cfg = cfg.WithMaxOutput(c.Limits.MaxOutputBytes)
 	}
+	if c.Limits.MaxLogBytes > 0 {
+		cfg = cfg.WithMaxLog(c.Limits.MaxLogBytes)
+	}
 	if c.Limits.MaxCallDepth != nil {
 		cfg = cfg.WithMaxCallDepth(*c.Limits.MaxCallDepth)
 	}
@@ -194,6 +200,26 @@ func runCase(t *testing.T, dir string, c fixtureCase) {
 		}
 		if !jsonEqual(t, env.OK, c.Expect.OK) {
 			t.Fatalf("ok %s; want %s", env.OK, c.Expect.OK)
+		}
+	}
+	if c.Expect.Logs != nil {
+		var got []string
+		for _, l := range res.Logs {
+			got = append(got, l.Message)
+		}
+		if strings.Join(got, "\n") != strings.Join(c.Expect.Logs, "\n") {
+			t.Fatalf("logged %q; want %q", got, c.Expect.Logs)
+		}
+	}
+	if c.Expect.LogCapped {
+		kept := 0
+		for _, l := range res.Logs {
+			kept += len(l.Message)
+		}
+		last := res.Logs[len(res.Logs)-1]
+		if kept > c.config().maxLog+len(last.Message) || res.LogsDropped == 0 || !strings.HasPrefix(last.Message, "log truncated") {
+			t.Fatalf("kept %d bytes in %d lines, dropped %d, last %q; want at most %d bytes, a truncation marker and drops",
+				kept, len(res.Logs), res.LogsDropped, last.Message, c.config().maxLog)
 		}
 	}
 	// The host is still fine: a good module still runs on the same engine.

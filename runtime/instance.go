@@ -165,7 +165,7 @@ type guestWriter struct {
 
 func (w guestWriter) Write(p []byte) (int, error) {
 	if st := w.in.state; st != nil {
-		st.logs.write(w.level, p)
+		return st.logs.stream(w.level).Write(p)
 	}
 	return len(p), nil
 }
