@@ -336,3 +336,25 @@ func problemsOf(err error) abi.Problems {
 	}
 	return nil
 }
+
+// TestThrottledStepWaits has the app report the host's rate limit: the
+// step waits and runs again without spending an attempt.
+func TestThrottledStepWaits(t *testing.T) {
+	e := newEnv(t, func(o *envOpts) { o.maxAttempts = 1 })
+	cal := e.install("peer-cal", "calendar", nil)
+	e.enable("et", cal, `{}`)
+	limited := answer{Status: 429, Body: map[string]string{"code": "RATE_LIMITED", "message": "installation exceeded its request rate"}}
+	e.peer.respond("peer-cal", "calendar.createEvent", limited, limited)
+	v, err := e.svc.Create(e.ctx, e.tenant.ID, CreateInput{EventTypeID: "et", Event: event("slow", time.Now().Add(time.Hour), nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v = e.settle(v.Booking.ID)
+	// One attempt allowed, three runs: the two throttled ones were not counted.
+	if o := outcomeOf(t, v, cal, stepCalendarCreate); o.Status != store.AppStatusSuccess || o.Attempts != 1 {
+		t.Errorf("outcome %+v", o)
+	}
+	if n := len(e.peer.callsOf("peer-cal", "calendar.createEvent")); n != 3 {
+		t.Errorf("%d calls, want 3", n)
+	}
+}

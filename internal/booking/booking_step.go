@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -20,6 +21,9 @@ type outcome struct {
 	code  string
 	msg   string
 	retry bool
+	// throttled is a host rate limit: the step waits a moment and runs
+	// again without spending an attempt.
+	throttled bool
 	// apply writes what the step made (references, payments), in the
 	// transaction that settles it; nil when there is nothing to write.
 	apply func(ctx context.Context, tx *store.Tx) error
@@ -44,7 +48,17 @@ func fromEnvelope(e *abi.Error) outcome {
 	if e.AppCode != "" {
 		code = e.AppCode
 	}
-	return failed(code, e.Message, e.Retryable || retryCodes[e.Code])
+	o := failed(code, e.Message, e.Retryable || retryCodes[e.Code])
+	// The host's per-installation limits answer RATE_LIMITED to the app,
+	// which passes it on as its own code.
+	o.throttled = code == string(abi.CodeRateLimited)
+	return o
+}
+
+// throttleDelay is how long a throttled step waits: 250 ms to 1 s, at
+// random, so the steps of a burst spread out over the limit's refill.
+func throttleDelay() time.Duration {
+	return 250*time.Millisecond + rand.N(750*time.Millisecond)
 }
 
 // call runs method on an installation with the step's time limit and
@@ -121,6 +135,13 @@ func (w *stepWorker) Work(ctx context.Context, job *river.Job[StepArgs]) error {
 	switch {
 	case o.ok:
 		status.Status = store.AppStatusSuccess
+	case o.throttled:
+		// Pending, not counted: River's snooze gives the attempt back.
+		status.Status, status.Attempts = store.AppStatusPending, job.Attempt-1
+		if err := s.record(ctx, a.TenantID, status, nil, nil); err != nil {
+			return err
+		}
+		return river.JobSnooze(throttleDelay())
 	case o.retry && job.Attempt < job.MaxAttempts:
 		// Still pending: the error is shown while River waits to retry.
 		status.Status = store.AppStatusPending

@@ -69,7 +69,7 @@ type answer struct {
 // there) by app, method and booking uid, and answers with defaults unless
 // a test scripts an answer or holds the call.
 type peer struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu        sync.Mutex
@@ -84,7 +84,7 @@ type peer struct {
 	contacts  map[string]map[string]bool         // app -> known contact emails
 }
 
-func newPeer(t *testing.T) *peer {
+func newPeer(t testing.TB) *peer {
 	p := &peer{t: t, performed: map[string]int{}, script: map[string][]answer{}, hold: map[string]chan struct{}{},
 		arrived: map[string]chan struct{}{}, seen: make(chan call, 1024), handler: map[string]func(call) (int, any){},
 		busy: map[string][]abi.EventBusyDate{}, contacts: map[string]map[string]bool{}}
@@ -271,7 +271,7 @@ func (p *peer) holdCalls(app, method string) (arrived <-chan struct{}, release f
 // env is a booking Service on the real store, runtime, app store, River
 // and webhooks, with one tenant and a peer.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	st     *store.Store
 	apps   *appstore.Service
@@ -285,9 +285,10 @@ type env struct {
 type envOpts struct {
 	maxAttempts int
 	cfg         func(Config) Config
+	http        func(hhttp.Config) hhttp.Config
 }
 
-func newEnv(t *testing.T, opts ...func(*envOpts)) *env {
+func newEnv(t testing.TB, opts ...func(*envOpts)) *env {
 	t.Helper()
 	o := envOpts{maxAttempts: 3}
 	for _, f := range opts {
@@ -321,6 +322,9 @@ func newEnv(t *testing.T, opts ...func(*envOpts)) *env {
 		t.Fatal(err)
 	}
 	policy := hhttp.NewConfig().WithAllowHTTP(true).WithAllowNet("127.0.0.1").WithRateLimit(1000, 1000).WithMaxConcurrent(64)
+	if o.http != nil {
+		policy = o.http(policy)
+	}
 	client, err := hhttp.New(policy)
 	if err != nil {
 		t.Fatal(err)
@@ -470,7 +474,7 @@ func outcomeOf(t *testing.T, v View, installationID, step string) AppOutcome {
 }
 
 // unmarshal decodes JSON or fails the test.
-func unmarshal(t *testing.T, b []byte, v any) {
+func unmarshal(t testing.TB, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatal(err)
