@@ -70,47 +70,51 @@
 //	global.get F; i64.const cost; i64.sub; global.set F
 //	global.get F; i64.const 0; i64.lt_s; if; call refuel; end
 //
-// Loops that contain calls use the same sequence at their header (the
-// calls make a cheaper form pointless: the fuel would have to be written
-// back around each of them). When a
-// function's first loop is reached through straight-line code and contains
-// calls (every standard Go function), the entry charge is folded into that
-// loop's charge: one charge per call instead of two, at the price of charging
-// the small entry region on every iteration.
-//
-// In a loop nest without calls the fuel is kept in a local L (appended to the
-// function's locals, so no local index shifts): before the outermost loop L
-// is loaded from F, and L is written back to F wherever control can leave the
-// nest (after the outermost loop's end, before a branch or return that exits
-// it). Each such loop (without parameters) is emitted in a retry form that
-// keeps the call to refuel out of the loop:
+// Loops are charged at their header in a retry form that keeps the call to
+// refuel out of the loop:
 //
 //	block $exit (the loop's results)
 //	  loop $retry
 //	    block $cold
 //	      loop (original)
-//	        local.get L; i64.const cost; i64.sub; local.tee L
-//	        i64.const 0; i64.lt_s; br_if $cold
+//	        <fuel> -= cost; br_if $cold when <fuel> < 0
 //	        ...body (branches leaving the loop get 3 added to their depth)...
 //	      end
 //	      br $exit
 //	    end
-//	    local.get L; global.set F; call refuel
-//	    global.get F; i64.const cost; i64.add; local.set L
+//	    call refuel; <fuel> += cost
 //	    br $retry
 //	  end
 //	  unreachable
 //	end
 //
 // On refuel the iteration restarts at its header with its charge given back,
-// so it is charged once. wazero keeps L in a register; with the call to
-// refuel inside the loop, even on a path never taken, its register allocator
-// reloaded the loop's counter from memory on every iteration: a counting loop
-// ran 1.0x-2.6x slower than unmetered depending on where its code landed,
-// against 0.95x-1.45x in the retry form (charging the global instead: ~1.3x).
+// so it is charged once; hence refuel must trap or leave the fuel >= 0, or it
+// is called again without progress. A loop with parameters (rare: multi-value
+// code) cannot restart that way and charges with an if around the call, like
+// the function entry.
 //
-// Refuel must trap or leave the fuel >= 0: a loop in the retry form calls it
-// again, without running, until it does.
+// In a loop nest without calls <fuel> is a local L appended to the function's
+// locals (so no local index shifts): L is loaded from F before the outermost
+// loop, written back wherever control can leave the nest (after the
+// outermost loop, before a branch or return that exits it) and around the
+// refuel call, so refuel, the host and callers always see the current value,
+// and wazero keeps it in a register. In loops with calls <fuel> is F itself:
+// a local would have to be written back around every call.
+//
+// When a function's first loop is reached through straight-line code and
+// contains calls (every standard Go function), the entry charge is folded
+// into that loop's charge: one charge per call instead of two, at the price
+// of charging the small entry region on every iteration.
+//
+// Why the retry form: wazero's register allocator keeps a value live across
+// a call in memory, and a refuel call inside a loop, even on a path never
+// taken, put a counting loop's counter in memory: 1.0x-2.6x slower than
+// unmetered depending on where the code landed, against 0.95x-1.45x in the
+// retry form (the unmetered loop itself varies by 1.5x with placement).
+// Charging the global in a call-free loop costs ~1.3x (a store-to-load
+// dependency on every iteration). For the Go guest's JSON call the retry form
+// brought the metered cost from ~1.15x to ~1.08x of unmetered.
 //
 // After a call returns, F holds the remaining fuel exactly (it can be below
 // zero by at most the last charge if refuel returned without granting more).

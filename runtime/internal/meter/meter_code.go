@@ -40,9 +40,10 @@ type frame struct {
 	// continuing after the frame's end is outside every loop.
 	outerLoops int
 	// wrapped marks a loop emitted inside the three labels of the retry
-	// form (see retryLoop); cost is its charge.
-	wrapped bool
-	cost    int64
+	// form (see chargeLocalRetry), cached one whose nest keeps the fuel in
+	// the local; cost is its charge.
+	wrapped, cached bool
+	cost            int64
 }
 
 // Labels the retry form puts around a loop: block $exit, loop $retry,
@@ -172,9 +173,9 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 				cost += info.costs[0]
 			}
 			nextRegion++
-			fr := frame{loop: true, outerLoops: loops, cost: cost}
+			fr := frame{loop: true, outerLoops: loops, cost: cost, cached: cached}
 			bt := expr[in.start+1 : in.end]
-			if fr.wrapped = cached && !f.takesParams(bt); fr.wrapped {
+			if fr.wrapped = !f.takesParams(bt); fr.wrapped {
 				f.out = append(f.out, opcBlock)
 				f.out = append(f.out, bt...)
 				f.out = append(f.out, opcLoop, blockEmpty, opcBlock, blockEmpty)
@@ -183,6 +184,8 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 			frames = append(frames, fr)
 			loops++
 			switch {
+			case fr.wrapped && !cached:
+				f.chargeGlobalRetry(cost)
 			case fr.wrapped:
 				f.chargeLocalRetry(cost)
 			case cached:
@@ -202,7 +205,7 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 				loops--
 				if top.wrapped {
 					flush(in.end)
-					f.retryTail(top.cost)
+					f.retryTail(top.cost, top.cached)
 				}
 				if loops == 0 && cached {
 					flush(in.end)
@@ -341,30 +344,8 @@ func (f *funcRewrite) chargeLocal(cost int64) {
 	f.refuelIfNegative(true)
 }
 
-// chargeLocalRetry is the header charge of a loop in the retry form:
-//
-//	block $exit (loop's results)
-//	  loop $retry
-//	    block $cold
-//	      loop $L (original)
-//	        local.get L; i64.const cost; i64.sub; local.tee L
-//	        i64.const 0; i64.lt_s; br_if $cold
-//	        ...body...
-//	      end
-//	      br $exit
-//	    end
-//	    local.get L; global.set F; call refuel
-//	    global.get F; i64.const cost; i64.add; local.set L
-//	    br $retry
-//	  end
-//	  unreachable
-//	end
-//
-// The call to refuel sits outside the loop: wazero's register allocator
-// spills values live across a call, and a call inside a tight loop, even on
-// a path never taken, put its counter in memory (up to 2.5x slower). On
-// refuel the iteration restarts at the header with the charge given back,
-// so it is charged once; refuel must therefore trap or leave the fuel >= 0.
+// chargeLocalRetry is the header charge of a loop in the retry form (see
+// the package documentation) whose nest keeps the fuel in the local.
 func (f *funcRewrite) chargeLocalRetry(cost int64) {
 	f.op(opcLocalGet, f.local)
 	f.i64(cost)
@@ -375,15 +356,33 @@ func (f *funcRewrite) chargeLocalRetry(cost int64) {
 }
 
 // retryTail closes the retry form after the loop's own end.
-func (f *funcRewrite) retryTail(cost int64) {
+func (f *funcRewrite) retryTail(cost int64, cached bool) {
 	f.out = append(f.out, opcBr, 2, opcEnd)
-	f.storeLocal()
+	if cached {
+		f.storeLocal()
+	}
 	f.op(opcCall, f.refuel)
 	f.op(opcGlobalGet, f.fuel)
 	f.i64(cost)
 	f.out = append(f.out, opcI64Add)
-	f.op(opcLocalSet, f.local)
+	if cached {
+		f.op(opcLocalSet, f.local)
+	} else {
+		f.op(opcGlobalSet, f.fuel)
+	}
 	f.out = append(f.out, opcBr, 0, opcEnd, opcUnreachable, opcEnd)
+}
+
+// chargeGlobalRetry is chargeLocalRetry on the global, for loops with
+// calls.
+func (f *funcRewrite) chargeGlobalRetry(cost int64) {
+	f.op(opcGlobalGet, f.fuel)
+	f.i64(cost)
+	f.out = append(f.out, opcI64Sub)
+	f.op(opcGlobalSet, f.fuel)
+	f.op(opcGlobalGet, f.fuel)
+	f.i64(0)
+	f.out = append(f.out, opcI64LtS, opcBrIf, 1)
 }
 
 // chargeBulk charges the i32 length on top of the stack, leaving it there.
