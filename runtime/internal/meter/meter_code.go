@@ -75,27 +75,9 @@ type funcRewrite struct {
 // the depth wrapper.
 func (f *funcRewrite) rewrite(out []byte, body []byte, ft funcType, blockType []byte) ([]byte, error) {
 	r := &reader{buf: body}
-	ndecl, err := r.count(2)
+	ndecl, declStart, total, err := readLocals(r, len(ft.params))
 	if err != nil {
 		return nil, err
-	}
-	declStart := r.pos
-	total := uint64(len(ft.params))
-	for i := uint32(0); i < ndecl; i++ {
-		n, err := r.u32()
-		if err != nil {
-			return nil, err
-		}
-		t, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		if err := checkValType(t); err != nil {
-			return nil, fmt.Errorf("local[%d]: %w", i, err)
-		}
-		if total += uint64(n); total > MaxLocals {
-			return nil, fmt.Errorf("%w: more than %d locals", ErrLimit, MaxLocals)
-		}
 	}
 	declEnd := r.pos
 	expr := body[declEnd:]
@@ -277,6 +259,35 @@ func (f *funcRewrite) emit(expr []byte, info *bodyInfo) error {
 	}
 	flush(len(expr))
 	return nil
+}
+
+// readLocals reads a body's local declarations, checks their types and that
+// they and the params number at most MaxLocals. It returns the number of
+// declarations, the offset of the first one and the number of locals,
+// params included.
+func readLocals(r *reader, params int) (ndecl uint32, declStart int, total uint64, err error) {
+	if ndecl, err = r.count(2); err != nil {
+		return 0, 0, 0, err
+	}
+	declStart = r.pos
+	total = uint64(params)
+	for i := uint32(0); i < ndecl; i++ {
+		n, err := r.u32()
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		t, err := r.byte()
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		if err := checkValType(t); err != nil {
+			return 0, 0, 0, fmt.Errorf("local[%d]: %w", i, err)
+		}
+		if total += uint64(n); total > MaxLocals {
+			return 0, 0, 0, fmt.Errorf("%w: more than %d locals", ErrLimit, MaxLocals)
+		}
+	}
+	return ndecl, declStart, total, nil
 }
 
 // wrapsCrossed counts the retry-form labels a branch from the innermost

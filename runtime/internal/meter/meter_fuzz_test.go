@@ -58,8 +58,10 @@ func FuzzInstrument(f *testing.F) {
 		}
 		opts := Options{MaxCallDepth: uint32(depth)}
 		out, ierr := Instrument(in, opts)
-		if errors.Is(ierr, errPastEnd) {
-			return // wazero would allocate the count first: gigabytes, seconds
+		if errors.Is(ierr, errPastEnd) || errors.Is(ierr, ErrLimit) {
+			// wazero would allocate the count or the locals first:
+			// gigabytes, seconds, or a fatal out-of-memory.
+			return
 		}
 		inCM, cerr := rt.CompileModule(ctx, in)
 		if cerr != nil {
@@ -70,7 +72,7 @@ func FuzzInstrument(f *testing.F) {
 		}
 		defer inCM.Close(ctx)
 		if ierr != nil {
-			if errors.Is(ierr, ErrLimit) || errors.Is(ierr, ErrReserved) {
+			if errors.Is(ierr, ErrReserved) {
 				return
 			}
 			t.Fatalf("wazero accepts the module, Instrument refuses it: %v", ierr)

@@ -72,8 +72,10 @@ func sectionErr(id byte, err error) error {
 	return fmt.Errorf("meter: section[%s]: %w", sectionNames[id], err)
 }
 
-// parseModule splits wasm into sections, checks their order and decodes the
-// sections the rewrite needs to understand.
+// parseModule splits wasm into sections, checks their order and decodes
+// each section as it is reached, so that errors come in the order wazero
+// would meet them: a count wazero would allocate before reading is refused
+// (with errPastEnd) before any later error.
 func parseModule(wasm []byte) (*module, error) {
 	if len(wasm) < len(wasmHeader) || !bytes.Equal(wasm[:4], wasmHeader[:4]) {
 		return nil, fmt.Errorf("meter: %w: missing \\0asm magic", ErrMalformed)
@@ -82,6 +84,20 @@ func parseModule(wasm []byte) (*module, error) {
 		return nil, fmt.Errorf("meter: %w: binary version % x (only core module version 1)", ErrUnsupported, wasm[4:8])
 	}
 	m := &module{}
+	parsers := map[byte]func(*reader) error{
+		secType:      m.parseTypes,
+		secImport:    m.parseImports,
+		secFunction:  m.parseFunctions,
+		secTable:     parseTables,
+		secMemory:    parseMemories,
+		secGlobal:    m.parseGlobals,
+		secExport:    m.checkExports,
+		secStart:     m.checkStart,
+		secElement:   m.checkElements,
+		secDataCount: checkDataCount,
+		secCode:      m.checkCode,
+		secData:      m.parseData,
+	}
 	r := &reader{buf: wasm, pos: len(wasmHeader)}
 	lastRank := 0
 	for !r.eof() {
@@ -102,6 +118,11 @@ func parseModule(wasm []byte) (*module, error) {
 				return nil, sectionErr(id, err)
 			}
 			s.name, s.body = string(name), payload[pr.pos:]
+			if s.name == "name" {
+				if _, err := m.rewriteNames(s.body); err != nil {
+					return nil, fmt.Errorf("meter: section[name]: %w", err)
+				}
+			}
 		case id == secTag:
 			return nil, fmt.Errorf("meter: %w: exception handling (tag section)", ErrUnsupported)
 		case id > secTag:
@@ -112,6 +133,13 @@ func parseModule(wasm []byte) (*module, error) {
 			} else {
 				lastRank = rank
 			}
+			pr := &reader{buf: payload}
+			if err := parsers[id](pr); err != nil {
+				return nil, sectionErr(id, err)
+			}
+			if !pr.eof() {
+				return nil, sectionErr(id, pr.errorf("%d trailing bytes", pr.remaining()))
+			}
 		}
 		m.sections = append(m.sections, s)
 	}
@@ -120,33 +148,52 @@ func parseModule(wasm []byte) (*module, error) {
 			m.byID[s.id] = s
 		}
 	}
-	steps := []struct {
-		id    byte
-		parse func(*reader) error
-	}{
-		{secType, m.parseTypes},
-		{secImport, m.parseImports},
-		{secFunction, m.parseFunctions},
-		{secTable, parseTables},
-		{secMemory, parseMemories},
-		{secGlobal, m.parseGlobals},
-		{secExport, m.checkExports},
-		{secData, m.parseData},
-	}
-	for _, step := range steps {
-		s := m.byID[step.id]
-		if s == nil {
-			continue
-		}
-		r := &reader{buf: s.payload}
-		if err := step.parse(r); err != nil {
-			return nil, sectionErr(step.id, err)
-		}
-		if !r.eof() {
-			return nil, sectionErr(step.id, r.errorf("%d trailing bytes", r.remaining()))
-		}
-	}
 	return m, nil
+}
+
+// checkStart validates the start section; rewriteStart renumbers it.
+func (m *module) checkStart(r *reader) error {
+	idx, err := r.u32()
+	if err != nil {
+		return err
+	}
+	_, err = m.remapFunc(idx)
+	return err
+}
+
+// checkElements validates the element section; rewriteElements re-encodes
+// it once the number of added imports is known.
+func (m *module) checkElements(r *reader) error {
+	_, err := m.rewriteElements(r)
+	return err
+}
+
+func checkDataCount(r *reader) error {
+	_, err := r.u32()
+	return err
+}
+
+// checkCode validates the code section's outline and locals; the bodies
+// are decoded when they are rewritten.
+func (m *module) checkCode(r *reader) error {
+	n, err := r.count(2)
+	if err != nil {
+		return err
+	}
+	if defined := m.funcCount() - m.importedFuncs; n != defined {
+		return fmt.Errorf("%w: %d function declarations but %d bodies", ErrMalformed, defined, n)
+	}
+	for i := uint32(0); i < n; i++ {
+		body, err := r.vec()
+		if err != nil {
+			return fmt.Errorf("function[%d]: %w", m.importedFuncs+i, err)
+		}
+		ft := m.types[m.funcTypes[m.importedFuncs+i]]
+		if _, _, _, err := readLocals(&reader{buf: body}, len(ft.params)); err != nil {
+			return fmt.Errorf("function[%d]: %w", m.importedFuncs+i, err)
+		}
+	}
+	return nil
 }
 
 func (m *module) parseTypes(r *reader) error {
