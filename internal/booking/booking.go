@@ -59,7 +59,7 @@ type Config struct {
 // DefaultConfig caches busy times 30 s per installation, gives each
 // calendar 10 s to answer, accepts availability ranges up to 93 days, lets
 // a caller wait up to 30 s for a booking's steps and gives one app call of
-// a step 60 s.
+// a step 30 s (a CRM step makes up to three calls; a job has 2 minutes).
 func DefaultConfig() Config {
 	return Config{
 		availTTL:        30 * time.Second,
@@ -67,7 +67,7 @@ func DefaultConfig() Config {
 		availMaxRange:   93 * 24 * time.Hour,
 		availMaxEntries: 4096,
 		maxWait:         30 * time.Second,
-		stepTimeout:     60 * time.Second,
+		stepTimeout:     30 * time.Second,
 		now:             time.Now,
 	}
 }
