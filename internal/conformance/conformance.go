@@ -47,8 +47,8 @@ type Case struct {
 
 // Generate describes a generated input.
 type Generate struct {
-	StringBytes  int `json:"string_bytes,omitempty"`  // {"s": "<n x's>"}
-	KVKeyBytes   int `json:"kv_key_bytes,omitempty"`  // test.kv with a key of n bytes
+	StringBytes  int `json:"string_bytes,omitempty"`   // {"s": "<n x's>"}
+	KVKeyBytes   int `json:"kv_key_bytes,omitempty"`   // test.kv with a key of n bytes
 	KVValueBytes int `json:"kv_value_bytes,omitempty"` // test.kv with a value of n bytes
 }
 
