@@ -33,7 +33,7 @@ type Deps struct {
 	Logger     *slog.Logger
 	AdminToken string
 	// Booking serves the booking routes (booking_routes.go); without it
-	// they answer 503.
+	// they answer 404.
 	Booking BookingDeps
 }
 
