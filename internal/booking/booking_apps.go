@@ -27,7 +27,7 @@ type appInfo struct {
 
 // app reads an installation's app and manifest.
 func (s *Service) app(ctx context.Context, tenantID, installationID string) (appInfo, error) {
-	t, err := s.st.InstallationApp(ctx, tenantID, installationID)
+	t, err := s.st.InstallationForCall(ctx, tenantID, installationID)
 	if err != nil {
 		return appInfo{}, err
 	}

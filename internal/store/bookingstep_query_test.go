@@ -129,15 +129,3 @@ func TestNumberBooking(t *testing.T) {
 		t.Errorf("number %d reused after a delete (last %d)", c, b)
 	}
 }
-
-func TestInstallationApp(t *testing.T) {
-	f := newFixture(t)
-	got := must(f.s.InstallationApp(f.ctx, f.a.ID, f.instA.ID))(t)
-	full := must(f.s.InstallationForCall(f.ctx, f.a.ID, f.instA.ID))(t)
-	if got.Installation.ID != full.Installation.ID || got.App.Slug != full.App.Slug || got.Version.ID != full.Version.ID ||
-		string(got.Version.Manifest) != string(full.Version.Manifest) || got.App.Enabled != full.App.Enabled {
-		t.Errorf("InstallationApp %+v, InstallationForCall %+v", got, full)
-	}
-	_, err := f.s.InstallationApp(f.ctx, f.b.ID, f.instA.ID)
-	isErr(t, err, ErrNotFound)
-}

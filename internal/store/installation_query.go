@@ -164,20 +164,23 @@ func (q *queries) DeleteInstallation(ctx context.Context, tenantID, id string) e
 }
 
 // InstallationForCall returns, in one query, an installation with its app
-// and the version it runs. ErrNotFound also when the app has no version.
+// and the version it runs (without the version's size and creation time).
+// ErrNotFound also when the app has no version. It reads only columns
+// stored before the module's bytes, so SQLite never walks the module's
+// overflow pages (megabytes for a Go guest): this runs on every app call.
 func (q *queries) InstallationForCall(ctx context.Context, tenantID, id string) (CallTarget, error) {
 	op := fmt.Sprintf("installation for call[%s] tenant[%s]", id, tenantID)
 	var t CallTarget
 	var ir installationRow
 	var cur sql.NullString
-	var aEnabled, aFirst, aCreated, aUpdated, vCreated int64
+	var aEnabled, aFirst, aCreated, aUpdated int64
 	var manifest string
 	dest := append(ir.dest(&t.Installation),
 		&t.App.ID, &t.App.Slug, &t.App.Name, &t.App.Category, &aEnabled, &aFirst, &cur, &aCreated, &aUpdated,
-		&t.Version.ID, &t.Version.AppID, &t.Version.Version, &t.Version.SHA256, &manifest, &t.Version.Size, &vCreated)
+		&t.Version.ID, &t.Version.AppID, &t.Version.Version, &t.Version.SHA256, &manifest)
 	err := q.r.QueryRowContext(ctx, `SELECT `+installationColumns+`,
 		a.id, a.slug, a.name, a.category, a.enabled, a.first_party, a.current_version_id, a.created_at, a.updated_at,
-		v.id, v.app_id, v.version, v.sha256, v.manifest, v.size, v.created_at
+		v.id, v.app_id, v.version, v.sha256, v.manifest
 		FROM installations i
 		JOIN apps a ON a.id = i.app_id
 		JOIN app_versions v ON v.id = COALESCE(i.app_version_id, a.current_version_id)
@@ -189,7 +192,6 @@ func (q *queries) InstallationForCall(ctx context.Context, tenantID, id string) 
 	t.App.Enabled, t.App.FirstParty, t.App.CurrentVersionID = aEnabled == 1, aFirst == 1, cur.String
 	t.App.CreatedAt, t.App.UpdatedAt = fromMS(aCreated), fromMS(aUpdated)
 	t.Version.Manifest = json.RawMessage(manifest)
-	t.Version.CreatedAt = fromMS(vCreated)
 	return t, nil
 }
 
