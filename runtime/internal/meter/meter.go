@@ -54,8 +54,9 @@
 // charges at least one unit for every instruction executed. Calls charge the
 // callee's cost in the callee. For standard Go modules, whose code generator
 // wraps every function in a dispatch loop that each jump re-enters, the
-// longest path is the longest run between two jumps; the region's size
-// over-charged a JSON call about 100-fold, the path about 20-fold.
+// longest path is the longest run between two jumps. For the test guest's
+// JSON call (1.10 million instructions executed) the region sizes charged
+// 15.5 million units, the longest paths 3.4 million.
 //
 // The bound counts instructions, not their run time; the bulk operations
 // whose run time grows with an operand (memory.fill/copy/init,
