@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slotbox/slotbox/abi"
 	"github.com/slotbox/slotbox/hostfuncs"
@@ -209,7 +210,7 @@ func BenchmarkInstantiate(b *testing.B) {
 			p, _ := app.pool("i")
 			b.ReportAllocs()
 			for b.Loop() {
-				st := newCallState(ctx, e.cfg, 0, 0, nil)
+				st := newCallState(ctx, e.cfg, time.Now(), 0, 0, nil)
 				in, err := p.instantiate(ctx, st)
 				if err != nil {
 					b.Fatal(err)

@@ -53,7 +53,7 @@ func (a *App) Call(ctx context.Context, req CallRequest) *Result {
 	}
 	in := p.take()
 	if in == nil {
-		ist := newCallState(ctx, e.cfg, req.Timeout, req.Fuel, req.Funcs)
+		ist := newCallState(ctx, e.cfg, start, req.Timeout, req.Fuel, req.Funcs)
 		var err error
 		in, err = p.instantiate(ctx, ist)
 		res.Instantiated = true
@@ -63,8 +63,9 @@ func (a *App) Call(ctx context.Context, req CallRequest) *Result {
 			return res
 		}
 	}
-	st := newCallState(ctx, e.cfg, req.Timeout, req.Fuel, req.Funcs)
+	st := &in.cs
 	st.inst = in
+	st.reset(ctx, e.cfg, start, req.Timeout, req.Fuel, req.Funcs)
 	in.state = st
 	env, healthy := in.invoke(st, req.Method, req.Input)
 	in.state = nil
@@ -73,7 +74,7 @@ func (a *App) Call(ctx context.Context, req CallRequest) *Result {
 	res.Logs, res.LogsDropped = st.logs.finish()
 	res.FuelUsed = st.granted
 	if healthy {
-		p.put(ctx, in)
+		p.put(ctx, in, start)
 	} else {
 		in.close(ctx)
 	}

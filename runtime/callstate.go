@@ -44,18 +44,28 @@ type callState struct {
 	logs       callLog
 }
 
-func newCallState(parent context.Context, cfg Config, timeout time.Duration, fuel int64, funcs map[string]hostfuncs.Func) *callState {
+func newCallState(parent context.Context, cfg Config, now time.Time, timeout time.Duration, fuel int64, funcs map[string]hostfuncs.Func) *callState {
+	st := &callState{}
+	st.reset(parent, cfg, now, timeout, fuel, funcs)
+	return st
+}
+
+// reset readies st for a call that starts at now. An instance keeps one
+// callState for the calls it serves, one at a time, so a warm call does not
+// allocate one.
+func (st *callState) reset(parent context.Context, cfg Config, now time.Time, timeout time.Duration, fuel int64, funcs map[string]hostfuncs.Func) {
 	if timeout <= 0 || timeout > cfg.timeout {
 		timeout = cfg.timeout
 	}
 	if fuel <= 0 || fuel > cfg.fuel {
 		fuel = cfg.fuel
 	}
-	deadline := time.Now().Add(timeout)
+	deadline := now.Add(timeout)
 	if d, ok := parent.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	st := &callState{
+	*st = callState{
+		inst:      st.inst,
 		parent:    parent,
 		funcs:     funcs,
 		deadline:  deadline,
@@ -65,7 +75,6 @@ func newCallState(parent context.Context, cfg Config, timeout time.Duration, fue
 		logs:      callLog{max: cfg.maxLog},
 	}
 	st.ctx = context.WithValue(parent, stateKey{}, st)
-	return st
 }
 
 func (st *callState) withState(context.Context) context.Context { return st.ctx }

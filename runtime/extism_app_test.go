@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	extism "github.com/extism/go-sdk"
 	"github.com/slotbox/slotbox/abi"
@@ -131,7 +132,7 @@ func TestExtismPools(t *testing.T) {
 	p, _ := app.pool("a")
 	in := p.take()
 	guest, kernel := uint64(in.mod.Memory().Size()), uint64(in.ext.memory().Size())
-	p.put(ctx, in)
+	p.put(ctx, in, time.Now())
 	if kernel == 0 || e.Stats().IdleBytes != 2*(guest+kernel+app.overhead) {
 		t.Fatalf("idle bytes %d; want 2 x (guest %d + kernel %d + overhead %d)", e.Stats().IdleBytes, guest, kernel, app.overhead)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/slotbox/slotbox/abi"
 	"github.com/slotbox/slotbox/hostfuncs"
@@ -53,7 +54,7 @@ func TestExtismHostFunctions(t *testing.T) {
 				if string(res.Envelope.OK) != tt.want {
 					t.Fatalf("plugin got %s; want %s", res.Envelope.OK, tt.want)
 				}
-				native := newCallState(ctx, e.cfg, 0, 0, tt.funcs).runHostFunc(name, input)
+				native := newCallState(ctx, e.cfg, time.Now(), 0, 0, tt.funcs).runHostFunc(name, input)
 				if string(native) != string(res.Envelope.OK) {
 					t.Fatalf("plugin got %s; a slotbox/1 guest gets %s", res.Envelope.OK, native)
 				}

@@ -26,6 +26,8 @@ type instance struct {
 
 	// state is the call being served; the WASI writers and nanosleep read it.
 	state *callState
+	// cs is the state of this instance's calls, reused from call to call.
+	cs callState
 
 	// ext is the Extism half of an instance of an Extism app (alloc, call
 	// and free are then unused); nil for slotbox/1.

@@ -45,13 +45,12 @@ func (p *pool) take() *instance {
 // put returns a healthy instance to its pool, closing it instead when the
 // pool is full or the app closed, and closing whatever the memory budget
 // and idle timeout push out.
-func (p *pool) put(ctx context.Context, in *instance) {
+func (p *pool) put(ctx context.Context, in *instance, now time.Time) {
 	e := p.app.engine
 	p.app.mu.Lock()
 	closed := p.app.closed || p.app.pools[p.installation] != p
 	p.app.mu.Unlock()
 
-	now := time.Now()
 	in.lastUsed = now
 	in.memBytes = in.memorySize()
 
