@@ -7,16 +7,6 @@ import (
 	"github.com/tetratelabs/wazero/api"
 )
 
-// Binary-format section ids the Extism path reads.
-const (
-	sectionType     = 1
-	sectionImport   = 2
-	sectionFunction = 3
-	sectionTable    = 4
-	sectionExport   = 7
-	sectionStart    = 8
-)
-
 // funcSig is a function type of the type section.
 type funcSig struct {
 	params, results []api.ValueType
@@ -128,32 +118,6 @@ func readModuleSigs(b []byte) (*moduleSigs, error) {
 		out.exports = append(out.exports, sigExport{name: ex.name, sig: types[funcs[ex.idx]]})
 	}
 	return out, nil
-}
-
-// eachSection calls fn with the id and body of every section after the header.
-func eachSection(b []byte, fn func(id byte, body []byte) error) error {
-	if len(b) < len(wasmHeader) {
-		return errBadMagic
-	}
-	r := &byteReader{b: b, off: len(wasmHeader)}
-	for r.off < len(r.b) {
-		id, err := r.byte()
-		if err != nil {
-			return err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return fmt.Errorf("section %d size: %w", id, err)
-		}
-		body, err := r.bytes(int(size))
-		if err != nil {
-			return fmt.Errorf("section %d: %w", id, err)
-		}
-		if err := fn(id, body); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // errFeatureType is returned for type-section entries CoreFeaturesV2 lacks
@@ -311,7 +275,7 @@ func rewriteForExtism(b []byte, from, to string, maxTable uint64) ([]byte, error
 		case sectionImport:
 			body, err = renameInImportSection(body, from, to)
 		case sectionTable:
-			body, err = boundTables(body, maxTable)
+			body, err = boundTableSection(body, maxTable)
 		case sectionExport:
 			if extra != nil {
 				body, err = appendExport(body, extra)
@@ -368,36 +332,6 @@ func appendExport(body, entry []byte) ([]byte, error) {
 	out := appendULEB(nil, uint64(n)+1)
 	out = append(out, body[start:]...)
 	return append(out, entry...), nil
-}
-
-// boundTables re-encodes a table section, giving a maximum of limit to
-// every table that declares none (validation refused any minimum over it).
-func boundTables(body []byte, limit uint64) ([]byte, error) {
-	r := &byteReader{b: body}
-	n, err := r.u32()
-	if err != nil {
-		return nil, fmt.Errorf("table section: %w", err)
-	}
-	out := appendULEB(make([]byte, 0, len(body)+8), uint64(n))
-	for i := uint32(0); i < n; i++ {
-		ref, err := r.byte()
-		if err != nil {
-			return nil, fmt.Errorf("table %d: %w", i, err)
-		}
-		l, err := r.limits()
-		if err != nil {
-			return nil, fmt.Errorf("table %d: %w", i, err)
-		}
-		if !l.hasMax {
-			l.max, l.hasMax = max(l.min, limit), true
-		}
-		out = appendULEB(append(append(out, ref), 1), l.min)
-		out = appendULEB(out, l.max)
-	}
-	if r.off != len(body) {
-		return nil, fmt.Errorf("table section: %d trailing bytes", len(body)-r.off)
-	}
-	return out, nil
 }
 
 func renameInImportSection(body []byte, from, to string) ([]byte, error) {

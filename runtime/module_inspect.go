@@ -57,6 +57,17 @@ func externName(k byte) string {
 	return fmt.Sprintf("kind 0x%02x", k)
 }
 
+// Binary-format section ids.
+const (
+	sectionType     = 1
+	sectionImport   = 2
+	sectionFunction = 3
+	sectionTable    = 4
+	sectionMemory   = 5
+	sectionExport   = 7
+	sectionStart    = 8
+)
+
 var wasmHeader = []byte{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00}
 
 var errTruncated = errors.New("unexpected end of module")
@@ -71,34 +82,22 @@ func inspectModule(b []byte) (*moduleInfo, error) {
 		return nil, errBadVersion
 	}
 	info := &moduleInfo{}
-	r := &byteReader{b: b, off: 8}
-	for r.off < len(r.b) {
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return nil, fmt.Errorf("section %d size: %w", id, err)
-		}
-		body, err := r.bytes(int(size))
-		if err != nil {
-			return nil, fmt.Errorf("section %d: %w", id, err)
-		}
+	err := eachSection(b, func(id byte, body []byte) error {
 		sr := &byteReader{b: body}
 		switch id {
-		case 2:
-			err = info.readImports(sr)
-		case 4:
-			err = info.readTables(sr)
-		case 5:
-			err = info.readMemories(sr)
-		case 7:
-			err = info.readExports(sr)
+		case sectionImport:
+			return info.readImports(sr)
+		case sectionTable:
+			return info.readTables(sr)
+		case sectionMemory:
+			return info.readMemories(sr)
+		case sectionExport:
+			return info.readExports(sr)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return info, nil
 }
@@ -195,6 +194,32 @@ func (info *moduleInfo) readExports(r *byteReader) error {
 			return fmt.Errorf("export %d %s: %w", i, ex.name, err)
 		}
 		info.exports = append(info.exports, ex)
+	}
+	return nil
+}
+
+// eachSection calls fn with the id and body of every section after the header.
+func eachSection(b []byte, fn func(id byte, body []byte) error) error {
+	if len(b) < len(wasmHeader) {
+		return errBadMagic
+	}
+	r := &byteReader{b: b, off: len(wasmHeader)}
+	for r.off < len(r.b) {
+		id, err := r.byte()
+		if err != nil {
+			return err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("section %d size: %w", id, err)
+		}
+		body, err := r.bytes(int(size))
+		if err != nil {
+			return fmt.Errorf("section %d: %w", id, err)
+		}
+		if err := fn(id, body); err != nil {
+			return err
+		}
 	}
 	return nil
 }
