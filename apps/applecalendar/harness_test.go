@@ -8,16 +8,13 @@ package main_test
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/netip"
-	"sync/atomic"
 	"testing"
 
 	"github.com/slotbox/slotbox/abi"
 	"github.com/slotbox/slotbox/apps/internal/apptest"
 	hhttp "github.com/slotbox/slotbox/hostfuncs/http"
-	"github.com/slotbox/slotbox/hostfuncs/vault"
 	"github.com/slotbox/slotbox/runtime"
 )
 
@@ -26,15 +23,8 @@ const slug = "applecalendar"
 // modules holds the module compiled once for the test binary.
 var modules = apptest.Modules{Slug: slug}
 
-// installations numbers the installations of a test binary.
-var installations atomic.Int64
-
 // loadModule returns the built module compiled under config.json, and the manifest.
-func loadModule(tb testing.TB) (*runtime.App, *abi.Manifest) {
-	tb.Helper()
-	m := apptest.Manifest(tb, apptest.ConfigPath)
-	return modules.Compile(tb, "real", m), m
-}
+func loadModule(tb testing.TB) (*runtime.App, *abi.Manifest) { return modules.Load(tb) }
 
 // readManifest parses config.json as an upload would.
 func readManifest() (*abi.Manifest, error) { return apptest.ReadManifest(apptest.ConfigPath) }
@@ -52,15 +42,11 @@ func (r resolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, 
 }
 
 // harness is one installation of the app with its host functions.
-type harness struct{ *apptest.Caller }
+type harness = apptest.Installed
 
 // newHarness installs the app with keys (no credential at all when keys is
 // nil) behind an HTTP client resolving names with res.
 func newHarness(tb testing.TB, keys map[string]string, res resolver) *harness {
 	tb.Helper()
-	app, man := loadModule(tb)
-	inst := vault.InstallationRef{ID: fmt.Sprintf("inst-%d", installations.Add(1)), App: slug}
-	client := apptest.NewHTTPClient(tb, hhttp.NewConfig().WithResolver(res).WithRateLimit(1000, 1000))
-	funcs := apptest.HostFuncs(tb, man, keys, client, apptest.NewVault(tb, inst, keys), inst, &apptest.AuditLog{})
-	return &harness{Caller: apptest.NewCaller(tb, app, inst.ID, funcs)}
+	return modules.Install(tb, keys, hhttp.NewConfig().WithResolver(res).WithRateLimit(1000, 1000))
 }

@@ -176,7 +176,7 @@ func TestCreate(t *testing.T) {
 		t.Fatalf("POSTs %+v", posts)
 	}
 	// The guest read the keys it needs, never the API key.
-	if slices.Contains(p.h.audit.Fields(), "apiKey") {
+	if slices.Contains(p.h.Audit.Fields(), "apiKey") {
 		t.Fatal("the API key was revealed to the guest")
 	}
 

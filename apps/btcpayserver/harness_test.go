@@ -5,17 +5,15 @@ package main_test
 // real host functions: hostfuncs/http (the operator allowing the loopback
 // peer with WithAllowNet and plain http with WithAllowHTTP, exactly as a
 // self-hoster's --allow-net would) and hostfuncs/vault over a SQLite
-// credential store, which attaches the installation's username and password as basic auth.
+// credential store, which attaches the installation's API key as the
+// Authorization header.
 
 import (
-	"fmt"
-	"sync/atomic"
 	"testing"
 
 	"github.com/slotbox/slotbox/abi"
 	"github.com/slotbox/slotbox/apps/internal/apptest"
 	hhttp "github.com/slotbox/slotbox/hostfuncs/http"
-	"github.com/slotbox/slotbox/hostfuncs/vault"
 	"github.com/slotbox/slotbox/runtime"
 )
 
@@ -24,34 +22,19 @@ const slug = "btcpayserver"
 // modules holds the module compiled once for the test binary.
 var modules = apptest.Modules{Slug: slug}
 
-// installations numbers the installations of a test binary.
-var installations atomic.Int64
-
 // loadModule returns the built module compiled under config.json, and the manifest.
-func loadModule(tb testing.TB) (*runtime.App, *abi.Manifest) {
-	tb.Helper()
-	m := apptest.Manifest(tb, apptest.ConfigPath)
-	return modules.Compile(tb, "real", m), m
-}
+func loadModule(tb testing.TB) (*runtime.App, *abi.Manifest) { return modules.Load(tb) }
 
 // readManifest parses config.json as an upload would.
 func readManifest() (*abi.Manifest, error) { return apptest.ReadManifest(apptest.ConfigPath) }
 
 // harness is one installation of the app with its host functions.
-type harness struct {
-	*apptest.Caller
-	audit *apptest.AuditLog
-}
+type harness = apptest.Installed
 
 // newHarness installs the app with keys; allowNet are the operator's
 // exemptions from the address policy ("127.0.0.1:PORT").
 func newHarness(tb testing.TB, keys map[string]string, allowNet ...string) *harness {
 	tb.Helper()
-	app, man := loadModule(tb)
-	inst := vault.InstallationRef{ID: fmt.Sprintf("inst-%d", installations.Add(1)), App: slug}
-	client := apptest.NewHTTPClient(tb, hhttp.NewConfig().WithAllowHTTP(true).WithAllowNet(allowNet...).
+	return modules.Install(tb, keys, hhttp.NewConfig().WithAllowHTTP(true).WithAllowNet(allowNet...).
 		WithRateLimit(1000, 1000).WithMaxConcurrent(16))
-	audit := &apptest.AuditLog{}
-	funcs := apptest.HostFuncs(tb, man, keys, client, apptest.NewVault(tb, inst, keys), inst, audit)
-	return &harness{Caller: apptest.NewCaller(tb, app, inst.ID, funcs), audit: audit}
 }

@@ -132,7 +132,7 @@ func TestListCalendars(t *testing.T) {
 	}
 	// The guest read the url key and nothing else; the password was
 	// attached by the host.
-	if f := p.h.audit.Fields(); !slices.Equal(slices.Compact(f), []string{"url"}) {
+	if f := p.h.Audit.Fields(); !slices.Equal(slices.Compact(f), []string{"url"}) {
 		t.Fatalf("vault revealed %v to the guest, want only url", f)
 	}
 	for _, r := range p.srv.Requests() {

@@ -2,10 +2,14 @@ package apptest
 
 import (
 	"context"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/slotbox/slotbox/abi"
+	hhttp "github.com/slotbox/slotbox/hostfuncs/http"
+	"github.com/slotbox/slotbox/hostfuncs/vault"
 	"github.com/slotbox/slotbox/runtime"
 )
 
@@ -15,9 +19,10 @@ type Modules struct {
 	// Slug names the app whose module is compiled.
 	Slug string
 
-	mu     sync.Mutex
-	engine *runtime.Engine
-	apps   map[string]*runtime.App
+	mu            sync.Mutex
+	engine        *runtime.Engine
+	apps          map[string]*runtime.App
+	installations atomic.Int64
 }
 
 // Compile returns the built module compiled under m, cached by name.
@@ -42,4 +47,31 @@ func (ms *Modules) Compile(tb testing.TB, name string, m *abi.Manifest) *runtime
 	}
 	ms.apps[name] = app
 	return app
+}
+
+// Load returns the built module compiled under the app's config.json, and
+// the manifest.
+func (ms *Modules) Load(tb testing.TB) (*runtime.App, *abi.Manifest) {
+	tb.Helper()
+	m := Manifest(tb, ConfigPath)
+	return ms.Compile(tb, "real", m), m
+}
+
+// Installed is one installation of an app with the real host functions.
+type Installed struct {
+	*Caller
+	// Audit records the installation's credential reveals.
+	Audit *AuditLog
+}
+
+// Install makes a new installation of the app under its config.json with
+// keys (no credential at all when keys is nil), its HTTP client built from
+// httpCfg, and the vault over SQLite.
+func (ms *Modules) Install(tb testing.TB, keys map[string]string, httpCfg hhttp.Config) *Installed {
+	tb.Helper()
+	app, man := ms.Load(tb)
+	inst := vault.InstallationRef{ID: fmt.Sprintf("inst-%d", ms.installations.Add(1)), App: ms.Slug}
+	audit := &AuditLog{}
+	funcs := HostFuncs(tb, man, keys, NewHTTPClient(tb, httpCfg), NewVault(tb, inst, keys), inst, audit)
+	return &Installed{Caller: NewCaller(tb, app, inst.ID, funcs), Audit: audit}
 }
