@@ -23,6 +23,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"github.com/slotbox/slotbox/abi"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 	"github.com/slotbox/slotbox/internal/devhost"
 	"github.com/slotbox/slotbox/runtime"
 )
@@ -420,43 +421,15 @@ func BenchmarkMainCreateMeeting(b *testing.B) {
 	}
 }
 
-// BenchmarkCompile is Engine.Compile of the module (validation, metering
-// and wazero's compiler) on a fresh engine each time.
+// BenchmarkCompile is Engine.Compile of the module on a fresh engine.
 func BenchmarkCompile(b *testing.B) {
-	ctx := context.Background()
-	wasm, m := readModule(b), readManifest(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		e, err := runtime.NewEngine(ctx, runtime.NewConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		if _, err := e.Compile(ctx, wasm, m); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		_ = e.Close(ctx)
-		b.StartTimer()
-	}
+	apptest.BenchCompile(b, readModule(b), readManifest(b))
 }
 
 // BenchmarkInstantiate is the first call of a new installation: a new
 // instance (instantiation and _initialize) plus video.getAvailability, which
 // makes no host call.
 func BenchmarkInstantiate(b *testing.B) {
-	j := install(b, nil)
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		j.inst = fmt.Sprintf("inst-%d", installations.Add(1))
-		res := j.call(abi.MethodVideoGetAvailability, `{"dateFrom":"2025-05-12T00:00:00Z","dateTo":"2025-05-13T00:00:00Z"}`)
-		if res.Envelope.Error != nil || !res.Instantiated {
-			b.Fatalf("instantiated=%v %v", res.Instantiated, res.Envelope.Error)
-		}
-		b.StopTimer()
-		j.app.Evict(ctx, j.inst)
-		b.StartTimer()
-	}
+	apptest.BenchInstantiate(b, readModule(b), readManifest(b), abi.MethodVideoGetAvailability,
+		[]byte(`{"dateFrom":"2025-05-12T00:00:00Z","dateTo":"2025-05-13T00:00:00Z"}`), "")
 }

@@ -32,9 +32,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slotbox/slotbox/abi"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 	"github.com/slotbox/slotbox/internal/devhost"
 	"github.com/slotbox/slotbox/runtime"
 )
@@ -250,36 +250,6 @@ func (in *install) call(method, input string) *runtime.Result {
 	})
 }
 
-func wantOK(t testing.TB, method string, res *runtime.Result) map[string]any {
-	t.Helper()
-	if res.Envelope.Error != nil {
-		t.Fatalf("%s: %v", method, res.Envelope.Error)
-	}
-	if err := abi.ValidateResult(method, res.Envelope.OK); err != nil {
-		t.Fatalf("%s: result %s breaks its schema: %v", method, res.Envelope.OK, err)
-	}
-	var v map[string]any
-	if err := json.Unmarshal(res.Envelope.OK, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func wantError(t *testing.T, res *runtime.Result, code abi.Code, appCode string, retryable bool, msg string) {
-	t.Helper()
-	e := res.Envelope.Error
-	if e == nil {
-		t.Fatalf("want %s/%s, got ok %s", code, appCode, res.Envelope.OK)
-	}
-	if e.Code != code || e.AppCode != appCode || e.Retryable != retryable || !strings.Contains(e.Message, msg) {
-		t.Fatalf("want %s/%s retryable=%v message containing %q, got %s/%s retryable=%v: %s",
-			code, appCode, retryable, msg, e.Code, e.AppCode, e.Retryable, e.Message)
-	}
-	if strings.ContainsRune(e.Message, utf8.RuneError) || len(e.Message) > 600 {
-		t.Fatalf("message is not clean, short UTF-8: %q", e.Message)
-	}
-}
-
 // booking is a BOOKING_CREATED payload as Cal.com's webhooks send it, with
 // numbers that must arrive exactly as written.
 const booking = `{"type":"intro","title":"Intro call with Ann","startTime":"2025-05-12T09:00:00Z","endTime":"2025-05-12T09:30:00Z",` +
@@ -347,7 +317,7 @@ func TestOnTriggerForwards(t *testing.T) {
 			}
 			f := newMake(t)
 			in := toFake(t, f, f.add("abcdefgh1234567890", hookActive))
-			if got := wantOK(t, abi.MethodAutomationOnTrigger, in.call(abi.MethodAutomationOnTrigger, tc.input)); len(got) != 0 {
+			if got := apptest.WantOK(t, abi.MethodAutomationOnTrigger, in.call(abi.MethodAutomationOnTrigger, tc.input)); len(got) != 0 {
 				t.Fatalf("onTrigger = %v, want {}", got)
 			}
 			ds := f.deliveries()
@@ -436,7 +406,7 @@ func TestOnTriggerFailures(t *testing.T) {
 			}
 			f.setFault(tc.fault)
 			in := toFake(t, f, url)
-			wantError(t, in.call(abi.MethodAutomationOnTrigger, tc.input), tc.code, tc.appCode, tc.retryable, tc.msg)
+			apptest.WantError(t, in.call(abi.MethodAutomationOnTrigger, tc.input), tc.code, tc.appCode, tc.retryable, tc.msg)
 			if n := len(f.deliveries()); n != tc.requests {
 				t.Fatalf("fake got %d requests, want %d", n, tc.requests)
 			}
@@ -473,7 +443,7 @@ func TestRealManifest(t *testing.T) {
 				keys["webhookUrl"] = tc.url
 			}
 			in := newInstall(t, real, keys)
-			wantError(t, in.call(abi.MethodAutomationOnTrigger, input), tc.code, tc.appCode, tc.retryable, tc.msg)
+			apptest.WantError(t, in.call(abi.MethodAutomationOnTrigger, input), tc.code, tc.appCode, tc.retryable, tc.msg)
 		})
 	}
 }
@@ -502,7 +472,7 @@ func TestCheckKeys(t *testing.T) {
 				keys["webhookUrl"] = tc.url
 			}
 			in := newInstall(t, real, keys)
-			got := wantOK(t, abi.MethodAppCheckKeys, in.call(abi.MethodAppCheckKeys, `{}`))
+			got := apptest.WantOK(t, abi.MethodAppCheckKeys, in.call(abi.MethodAppCheckKeys, `{}`))
 			msg, _ := got["message"].(string)
 			if got["valid"] != tc.valid || (!tc.valid && !strings.Contains(msg, "webhookUrl")) {
 				t.Fatalf("checkKeys = %v, want valid=%v", got, tc.valid)
@@ -549,27 +519,8 @@ func BenchmarkMainOnTrigger(b *testing.B) {
 
 // BenchmarkCompile is Engine.Compile of the module on a fresh engine.
 func BenchmarkCompile(b *testing.B) {
-	ctx := context.Background()
 	real, _ := loadApps(b)
-	wasm, err := os.ReadFile(modulePath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		e, err := runtime.NewEngine(ctx, runtime.NewConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		if _, err := e.Compile(ctx, wasm, real.Manifest()); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		_ = e.Close(ctx)
-		b.StartTimer()
-	}
+	apptest.BenchCompile(b, apptest.ReadModule(b, "make"), real.Manifest())
 }
 
 // BenchmarkInstantiate is the first call of a new installation: a new
@@ -577,17 +528,5 @@ func BenchmarkCompile(b *testing.B) {
 // refuses before any host call (INVALID_INPUT).
 func BenchmarkInstantiate(b *testing.B) {
 	real, _ := loadApps(b)
-	in := newInstall(b, real, map[string]string{"webhookUrl": "https://hook.eu1.make.com/abcdefgh1234"})
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		in.inst = fmt.Sprintf("inst-%d", installations.Add(1))
-		res := in.call(abi.MethodAutomationOnTrigger, `{}`)
-		if res.Envelope.Error == nil || res.Envelope.Error.Code != abi.CodeInvalidInput || !res.Instantiated {
-			b.Fatalf("instantiated=%v %v", res.Instantiated, res.Envelope.Error)
-		}
-		b.StopTimer()
-		in.app.Evict(ctx, in.inst)
-		b.StartTimer()
-	}
+	apptest.BenchInstantiate(b, apptest.ReadModule(b, "make"), real.Manifest(), abi.MethodAutomationOnTrigger, []byte(`{}`), abi.CodeInvalidInput)
 }

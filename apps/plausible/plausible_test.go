@@ -27,9 +27,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slotbox/slotbox/abi"
+	"github.com/slotbox/slotbox/apps/internal/apptest"
 	"github.com/slotbox/slotbox/internal/devhost"
 	"github.com/slotbox/slotbox/runtime"
 )
@@ -260,37 +260,6 @@ func (in *install) call(method, input string) *runtime.Result {
 	})
 }
 
-// okJSON requires an ok envelope valid for method and returns it decoded.
-func okJSON(t testing.TB, method string, res *runtime.Result) map[string]any {
-	t.Helper()
-	if res.Envelope.Error != nil {
-		t.Fatalf("%s: %v", method, res.Envelope.Error)
-	}
-	if err := abi.ValidateResult(method, res.Envelope.OK); err != nil {
-		t.Fatalf("%s: result %s breaks its schema: %v", method, res.Envelope.OK, err)
-	}
-	var v map[string]any
-	if err := json.Unmarshal(res.Envelope.OK, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func wantError(t *testing.T, res *runtime.Result, code abi.Code, appCode string, retryable bool, msg string) {
-	t.Helper()
-	e := res.Envelope.Error
-	if e == nil {
-		t.Fatalf("want %s/%s, got ok %s", code, appCode, res.Envelope.OK)
-	}
-	if e.Code != code || e.AppCode != appCode || e.Retryable != retryable || !strings.Contains(e.Message, msg) {
-		t.Fatalf("want %s/%s retryable=%v message containing %q, got %s/%s retryable=%v: %s",
-			code, appCode, retryable, msg, e.Code, e.AppCode, e.Retryable, e.Message)
-	}
-	if strings.ContainsRune(e.Message, utf8.RuneError) || len(e.Message) > 600 {
-		t.Fatalf("message is not clean, short UTF-8: %q", e.Message)
-	}
-}
-
 // booking is the data of a booking event: the booking as a CalendarEvent.
 const booking = `{"type":"intro","title":"Intro call with Ann","startTime":"2025-05-12T09:00:00Z","endTime":"2025-05-12T09:30:00Z",` +
 	`"organizer":{"name":"Olga Organizer","email":"olga@example.com","timeZone":"Europe/Berlin","language":{"locale":"en"}},` +
@@ -373,7 +342,7 @@ func TestTrack(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newPlausible(t, "example.com", "shop.example.com")
 			in := forFake(t, p, "example.com")
-			if got := okJSON(t, abi.MethodAnalyticsTrack, in.call(abi.MethodAnalyticsTrack, tc.input)); len(got) != 0 {
+			if got := apptest.WantOK(t, abi.MethodAnalyticsTrack, in.call(abi.MethodAnalyticsTrack, tc.input)); len(got) != 0 {
 				t.Fatalf("track = %v, want {}", got)
 			}
 			evs := p.events()
@@ -464,7 +433,7 @@ func TestTrackFailures(t *testing.T) {
 			res := in.app.Call(context.Background(), runtime.CallRequest{
 				Installation: in.inst, Method: abi.MethodAnalyticsTrack, Input: []byte(tc.input), Funcs: in.host.Funcs,
 			})
-			wantError(t, res, tc.code, tc.appCode, tc.retryable, tc.msg)
+			apptest.WantError(t, res, tc.code, tc.appCode, tc.retryable, tc.msg)
 			if n := len(p.events()); n != tc.requests {
 				t.Fatalf("fake got %d requests, want %d", n, tc.requests)
 			}
@@ -478,7 +447,7 @@ func TestTrackHostFailures(t *testing.T) {
 		p := newPlausible(t, "example.com")
 		in := newInstall(t, map[string]string{"baseUrl": p.srv.URL + "/not-plausible", "domain": "example.com"},
 			strings.TrimPrefix(p.srv.URL, "http://"))
-		wantError(t, in.call(abi.MethodAnalyticsTrack, track("BOOKING_CREATED", "")),
+		apptest.WantError(t, in.call(abi.MethodAnalyticsTrack, track("BOOKING_CREATED", "")),
 			abi.CodeAppError, "NOT_FOUND", false, "no Plausible Events API")
 		if evs := p.events(); len(evs) != 1 || evs[0].path != "/not-plausible/api/event" {
 			t.Fatalf("requests %+v", evs)
@@ -492,13 +461,13 @@ func TestTrackHostFailures(t *testing.T) {
 		addr := l.Addr().String()
 		l.Close()
 		in := newInstall(t, map[string]string{"baseUrl": "http://" + addr, "domain": "example.com"}, addr)
-		wantError(t, in.call(abi.MethodAnalyticsTrack, track("BOOKING_CREATED", "")),
+		apptest.WantError(t, in.call(abi.MethodAnalyticsTrack, track("BOOKING_CREATED", "")),
 			abi.CodeAppError, string(abi.CodeNetworkError), true, "")
 	})
 	t.Run("address policy refuses loopback the operator did not allow", func(t *testing.T) {
 		p := newPlausible(t, "example.com")
 		in := newInstall(t, map[string]string{"baseUrl": p.srv.URL, "domain": "example.com"})
-		wantError(t, in.call(abi.MethodAnalyticsTrack, track("BOOKING_CREATED", "")),
+		apptest.WantError(t, in.call(abi.MethodAnalyticsTrack, track("BOOKING_CREATED", "")),
 			abi.CodeAppError, string(abi.CodePermissionDenied), false, "")
 		if n := len(p.events()); n != 0 {
 			t.Fatalf("the fake got %d requests", n)
@@ -509,7 +478,7 @@ func TestTrackHostFailures(t *testing.T) {
 func TestIdentifySendsNothing(t *testing.T) {
 	p := newPlausible(t, "example.com")
 	in := forFake(t, p, "example.com")
-	got := okJSON(t, abi.MethodAnalyticsIdentify,
+	got := apptest.WantOK(t, abi.MethodAnalyticsIdentify,
 		in.call(abi.MethodAnalyticsIdentify, `{"userId":"42","traits":{"email":"ann@example.net"}}`))
 	if len(got) != 0 || len(p.events()) != 0 {
 		t.Fatalf("identify = %v with %d requests, want {} and none", got, len(p.events()))
@@ -534,7 +503,7 @@ func TestCheckKeys(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := newInstall(t, tc.keys)
-			got := okJSON(t, abi.MethodAppCheckKeys, in.call(abi.MethodAppCheckKeys, `{}`))
+			got := apptest.WantOK(t, abi.MethodAppCheckKeys, in.call(abi.MethodAppCheckKeys, `{}`))
 			msg, _ := got["message"].(string)
 			if got["valid"] != tc.valid || !strings.Contains(msg, tc.msg) {
 				t.Fatalf("checkKeys = %v, want valid=%v message containing %q", got, tc.valid, tc.msg)
@@ -580,44 +549,14 @@ func BenchmarkMainTrack(b *testing.B) {
 
 // BenchmarkCompile is Engine.Compile of the module on a fresh engine.
 func BenchmarkCompile(b *testing.B) {
-	ctx := context.Background()
 	_, m := loadApp(b)
-	wasm, err := os.ReadFile(modulePath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		e, err := runtime.NewEngine(ctx, runtime.NewConfig())
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		if _, err := e.Compile(ctx, wasm, m); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		_ = e.Close(ctx)
-		b.StartTimer()
-	}
+	apptest.BenchCompile(b, apptest.ReadModule(b, "plausible"), m)
 }
 
 // BenchmarkInstantiate is the first call of a new installation: a new
 // instance (instantiation and _initialize) and analytics.identify, which
 // makes no host call.
 func BenchmarkInstantiate(b *testing.B) {
-	in := newInstall(b, map[string]string{"baseUrl": "https://plausible.io", "domain": "example.com"})
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		in.inst = fmt.Sprintf("inst-%d", installations.Add(1))
-		res := in.call(abi.MethodAnalyticsIdentify, `{"userId":"1","traits":{}}`)
-		if res.Envelope.Error != nil || !res.Instantiated {
-			b.Fatalf("instantiated=%v %v", res.Instantiated, res.Envelope.Error)
-		}
-		b.StopTimer()
-		in.app.Evict(ctx, in.inst)
-		b.StartTimer()
-	}
+	_, m := loadApp(b)
+	apptest.BenchInstantiate(b, apptest.ReadModule(b, "plausible"), m, abi.MethodAnalyticsIdentify, []byte(`{"userId":"1","traits":{}}`), "")
 }
