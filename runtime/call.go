@@ -69,7 +69,6 @@ func (a *App) Call(ctx context.Context, req CallRequest) *Result {
 	in.state = st
 	env, healthy := in.invoke(st, req.Method, req.Input)
 	in.state = nil
-	in.calls++
 	res.Envelope = env
 	res.Logs, res.LogsDropped = st.logs.finish()
 	res.FuelUsed = st.granted

@@ -40,7 +40,6 @@ type instance struct {
 	stack    [4]uint64
 	lastUsed time.Time
 	memBytes uint64
-	calls    int
 }
 
 // instantiate creates an instance, running the start function and
