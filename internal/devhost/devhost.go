@@ -19,6 +19,7 @@ import (
 	"github.com/slotbox/slotbox/hostfuncs/kv/kvsql"
 	"github.com/slotbox/slotbox/hostfuncs/vault"
 	"github.com/slotbox/slotbox/hostfuncs/vault/vaultsql"
+	"github.com/slotbox/slotbox/internal/appstore"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
@@ -84,45 +85,30 @@ func New(ctx context.Context, m *abi.Manifest, keys map[string]string, opts Opti
 		return nil, fmt.Errorf("store keys: %w", err)
 	}
 
-	if m.Permissions.HTTP != nil {
-		entries, err := abi.ExpandAllowedHosts(m.Permissions.HTTP.AllowedHosts, keys)
-		if err != nil {
-			return nil, err
-		}
-		list, err := httpfn.ParseAllowList(entries)
-		if err != nil {
-			return nil, fmt.Errorf("allowedHosts: %w", err)
-		}
-		if h.http, err = httpfn.New(httpfn.NewConfig().WithAllowNet(opts.AllowNet...).WithAllowHTTP(opts.AllowHTTP)); err != nil {
-			return nil, err
-		}
-		h.Funcs[abi.ImportHTTPRequest] = h.http.Func(httpfn.Grant{
-			Installation:  Installation,
-			AllowList:     list,
-			Authenticator: v.Authenticator(ref, m.Credential),
-		})
+	if h.http, err = httpfn.New(httpfn.NewConfig().WithAllowNet(opts.AllowNet...).WithAllowHTTP(opts.AllowHTTP)); err != nil {
+		return nil, err
 	}
-	if m.Permissions.Vault != nil {
-		audit := vault.AuditFunc(func(_ context.Context, e vault.Event) error {
-			if opts.Audit != nil {
-				b, _ := json.Marshal(e)
-				fmt.Fprintf(opts.Audit, "audit %s\n", b)
-			}
-			return nil
-		})
-		h.Funcs[abi.ImportVaultGet] = v.Func(vault.Grant{Installation: ref, Reveal: m.Permissions.Vault.Reveal, Audit: audit})
+	store, err := kvsql.New(ctx, h.db)
+	if err != nil {
+		return nil, err
 	}
-	if m.Permissions.KV {
-		store, err := kvsql.New(ctx, h.db)
-		if err != nil {
-			return nil, err
+	k, err := kv.New(store, kv.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	audit := vault.AuditFunc(func(_ context.Context, e vault.Event) error {
+		if opts.Audit != nil {
+			b, _ := json.Marshal(e)
+			fmt.Fprintf(opts.Audit, "audit %s\n", b)
 		}
-		k, err := kv.New(store, kv.DefaultConfig())
-		if err != nil {
-			return nil, err
-		}
-		get, set, del := k.Funcs(kv.Grant{Installation: Installation})
-		h.Funcs[abi.ImportKVGet], h.Funcs[abi.ImportKVSet], h.Funcs[abi.ImportKVDelete] = get, set, del
+		return nil
+	})
+	// Bind exactly as the server does; the allow-list is always expanded
+	// from the stored keys, which is the server's path for "{{keys.NAME}}"
+	// entries and gives the same list for the others.
+	binding := appstore.Binding{Installation: Installation, App: m.Slug, Manifest: m, KeyHosts: m.Permissions.HTTP != nil}
+	if h.Funcs, err = appstore.NewBinder(h.http, v, k, audit).Bind(ctx, binding); err != nil {
+		return nil, fmt.Errorf("allowedHosts: %w", err)
 	}
 	return h, nil
 }
