@@ -1,6 +1,7 @@
 package apptest
 
 import (
+	"context"
 	"net/url"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/slotbox/slotbox/hostfuncs"
 	httpfn "github.com/slotbox/slotbox/hostfuncs/http"
 	"github.com/slotbox/slotbox/hostfuncs/vault"
+	"github.com/slotbox/slotbox/internal/appstore"
 )
 
 // NewHTTPClient returns the http_request client built from cfg, closed when tb ends.
@@ -21,29 +23,26 @@ func NewHTTPClient(tb testing.TB, cfg httpfn.Config) *httpfn.Client {
 	return client
 }
 
-// HostFuncs binds an installation's host functions as the server does:
-// http_request through client under m's allow-list (expanded with keys) with
-// the credential injected from v, and vault_get when m grants it (reveals
-// recorded in audit).
+// HostFuncs binds an installation's host functions with the server's own
+// appstore.Binder: http_request through client under m's allow-list
+// (expanded with the keys stored in v) with the credential injected from v,
+// and vault_get when m grants it (reveals recorded in audit). The apps using
+// it grant no kv.
 func HostFuncs(tb testing.TB, m *abi.Manifest, keys map[string]string, client *httpfn.Client, v *vault.Vault, ref vault.InstallationRef, audit *AuditLog) map[string]hostfuncs.Func {
 	tb.Helper()
-	hosts, err := abi.ExpandAllowedHosts(m.Permissions.HTTP.AllowedHosts, keys)
+	binding := appstore.Binding{Installation: ref.ID, App: ref.App, Manifest: m}
+	if keys != nil {
+		binding.KeyHosts = true
+	} else {
+		list, err := httpfn.ParseAllowList(m.Permissions.HTTP.AllowedHosts)
+		if err != nil {
+			tb.Fatalf("allow-list: %v", err)
+		}
+		binding.AllowList = list
+	}
+	fs, err := appstore.NewBinder(client, v, nil, audit).Bind(context.Background(), binding)
 	if err != nil {
-		tb.Fatalf("expand allowedHosts: %v", err)
-	}
-	list, err := httpfn.ParseAllowList(hosts)
-	if err != nil {
-		tb.Fatalf("allow-list %v: %v", hosts, err)
-	}
-	fs := map[string]hostfuncs.Func{
-		abi.ImportHTTPRequest: client.Func(httpfn.Grant{
-			Installation:  ref.ID,
-			AllowList:     list,
-			Authenticator: v.Authenticator(ref, m.Credential),
-		}),
-	}
-	if p := m.Permissions.Vault; p != nil {
-		fs[abi.ImportVaultGet] = v.Func(vault.Grant{Installation: ref, Reveal: p.Reveal, Audit: audit})
+		tb.Fatalf("bind host functions: %v", err)
 	}
 	return fs
 }
